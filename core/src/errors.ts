@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_METHOD_NOT_ALLOWED'
   | 'ERR_NOT_ACCEPTABLE'
+  | 'ERR_TOO_MANY_REQUESTS'
+  | 'ERR_TOO_SLOW'
   | 'ERR_TIMEOUT'
   | 'ERR_CLOSED'
   | 'ERR_STORE_UNAVAILABLE'
@@ -67,4 +69,26 @@ export class ClosedError extends WispError {
 
 export function isWispError(e: unknown, code?: ErrorCode): e is WispError {
   return e instanceof WispError && (code === undefined || e.code === code);
+}
+
+/**
+ * A watcher whose queue overflowed: it is ended so the client re-lists rather than the store
+ * buffering without bound.
+ */
+export class TooSlowError extends WispError {
+  readonly queueEventsMax: number;
+  constructor(queueEventsMax: number) {
+    super(
+      'ERR_TOO_SLOW',
+      `watch: more than ${queueEventsMax} events queued for a slow watcher; list and watch again`,
+    );
+    this.queueEventsMax = queueEventsMax;
+  }
+}
+
+/** A read, watch or compaction at a revision the store has not reached. */
+export class FutureRevisionError extends WispError {
+  constructor(field: string, requested: number, current: number) {
+    super('ERR_BAD_REQUEST', `${field}: revision ${requested} is ahead of current ${current}`);
+  }
 }

@@ -9,3 +9,4 @@ export * from './random.ts';
 export * from './errors.ts';
 export * from './lifecycle.ts';
 export * from './store.ts';
+export * from './watch-hub.ts';
