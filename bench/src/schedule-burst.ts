@@ -1,0 +1,235 @@
+/**
+ * bench/schedule-burst: a burst of pods created through the apiserver (HTTPS, client
+ * certificate, keep-alive) onto fake nodes, scheduled by the in-process scheduler on the same
+ * SQLite store. Prints pods bound per second, the API latency of the creates, and the raw store
+ * write rate measured in the same run, with the ratio between them. Every pod costs at least four
+ * store writes (create, binding, PodScheduled condition, Scheduled event).
+ *
+ *   node bench/src/schedule-burst.ts --pods 1000 --nodes 100 --concurrency 16 --workers 16
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { KubeObject } from '@wisp/api/meta.ts';
+import { findResource } from '@wisp/api/resources.ts';
+import { systemClock, systemRandom } from '@wisp/core';
+import { createControlPlane } from '@wisp/controlplane/control-plane.ts';
+import { createInformerFactory } from '@wisp/controlplane/informer/factory.ts';
+import { issueClientCert } from '@wisp/controlplane/pki/index.ts';
+import { createScheduler } from '@wisp/controlplane/scheduler/index.ts';
+import { openSqliteStore } from '@wisp/controlplane/store/sqlite-store.ts';
+import { percentile, runPool } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    pods: { type: 'string', default: '1000' },
+    nodes: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '16' },
+    workers: { type: 'string', default: '16' },
+    /** `cert` (a client certificate, as store-write) or `token` (a bearer token). */
+    auth: { type: 'string', default: 'cert' },
+    /** Give up waiting for bindings after this long. */
+    'timeout-ms': { type: 'string', default: '120000' },
+  },
+});
+const podCount = Number(values.pods);
+const nodeCount = Number(values.nodes);
+const concurrency = Number(values.concurrency);
+const workers = Number(values.workers);
+const timeoutMs = Number(values['timeout-ms']);
+const NODES = findResource('', 'nodes')!;
+const PODS = findResource('', 'pods')!;
+const BENCH_LABEL = 'schedule-burst';
+
+const dir = mkdtempSync(join(tmpdir(), 'wisp-bench-schedule-'));
+const clock = systemClock();
+const random = systemRandom();
+const store = openSqliteStore({ path: join(dir, 'state.db'), clock });
+const cp = createControlPlane({ dataDir: dir, port: 0 }, { clock, random, store });
+await cp.start();
+
+function fakeNode(i: number): KubeObject {
+  const name = `node-${String(i).padStart(3, '0')}`;
+  const resources = { cpu: '4', memory: '8Gi', pods: '110' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/arch': i % 2 ? 'arm64' : 'amd64',
+        'topology.kubernetes.io/zone': `site-${i % 10}`,
+        'wisp.dev/runtimes': 'wasm.oci',
+      },
+    },
+    spec: {},
+    status: {
+      capacity: resources,
+      allocatable: resources,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+    },
+  };
+}
+
+await runPool(nodeCount, 16, (i) => cp.registry.create(NODES, undefined, fakeNode(i)));
+
+const informers = createInformerFactory({ registry: cp.registry, clock });
+const scheduler = createScheduler(
+  { workers },
+  { registry: cp.registry, informers, clock, random, log: (m, e) => console.error(m, e) },
+);
+const bound = new Set<string>();
+let lastBoundMs = 0;
+const allBound = Promise.withResolvers<void>();
+informers.for(PODS).onChange((key, obj) => {
+  const spec = obj?.spec as { nodeName?: string } | undefined;
+  if (!spec?.nodeName || obj?.metadata.labels?.bench !== BENCH_LABEL || bound.has(key)) return;
+  bound.add(key);
+  lastBoundMs = clock.monotonic();
+  if (bound.size === podCount) allBound.resolve();
+});
+await informers.start();
+scheduler.start();
+
+const admin = { user: 'bench', groups: ['system:masters'] };
+const cert =
+  values.auth === 'cert' ? await issueClientCert(cp.ca(), { ...admin, days: 1 }) : undefined;
+const bearer = cert ? undefined : (await cp.tokens().create(admin)).token;
+const agent = new Agent({
+  keepAlive: true,
+  maxSockets: concurrency,
+  ca: cp.ca().certPem,
+  ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}),
+});
+const url = new URL(cp.url());
+
+function post(path: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Pods of one ReplicaSet, so the spread score is exercised as in a real rollout. */
+const podJson = (name: string, schedulerName?: string) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'default',
+      labels: { bench: schedulerName ? 'warm-up' : BENCH_LABEL, app: 'burst' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'burst',
+          uid: 'bench-rs',
+          controller: true,
+        },
+      ],
+    },
+    spec: {
+      ...(schedulerName ? { schedulerName } : {}),
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.local/app:1',
+          resources: { requests: { cpu: '100m', memory: '64Mi' } },
+        },
+      ],
+    },
+  });
+
+const rawValue = podJson('raw');
+const podsPath = '/api/v1/namespaces/default/pods';
+// Warm up both paths (TLS handshakes, prepared statements, JIT); warm-up pods are not ours.
+await runPool(200, concurrency, (i) => post(podsPath, podJson(`warm-${i}`, 'bench-warm-up')));
+await runPool(200, concurrency, (i) => store.create(`/bench/warm/${i}`, rawValue));
+
+const rawStart = clock.monotonic();
+await runPool(podCount, concurrency, (i) => store.create(`/bench/raw/${i}`, rawValue));
+const rawSeconds = (clock.monotonic() - rawStart) / 1000;
+
+const latencies: number[] = [];
+let failures = 0;
+const burstStart = clock.monotonic();
+await runPool(podCount, concurrency, async (i) => {
+  const t = clock.monotonic();
+  const code = await post(podsPath, podJson(`burst-${i}`));
+  latencies.push(clock.monotonic() - t);
+  if (code !== 201) failures++;
+});
+const createSeconds = (clock.monotonic() - burstStart) / 1000;
+const stopWaiting = new AbortController();
+const timedOut = await Promise.race([
+  allBound.promise.then(() => false),
+  clock.sleep(timeoutMs, stopWaiting.signal).then(
+    () => true,
+    () => false,
+  ),
+]);
+stopWaiting.abort();
+const bindSeconds = (lastBoundMs - burstStart) / 1000;
+
+const rawRate = podCount / rawSeconds;
+const boundRate = bound.size / bindSeconds;
+const perNode = new Map<string, number>();
+for (const p of (await cp.registry.list(PODS, 'default', { labelSelector: `bench=${BENCH_LABEL}` }))
+  .items) {
+  const n = (p.spec as { nodeName?: string }).nodeName ?? '<none>';
+  perNode.set(n, (perNode.get(n) ?? 0) + 1);
+}
+const counts = [...perNode.values()];
+
+console.log(
+  `bench/schedule-burst  pods=${podCount} nodes=${nodeCount} concurrency=${concurrency} ` +
+    `workers=${workers} auth=${values.auth}`,
+);
+console.log(`raw store inserts : ${rawRate.toFixed(0)} writes/s`);
+console.log(
+  `API pod creates   : ${(podCount / createSeconds).toFixed(0)} creates/s (failures: ${failures})`,
+);
+console.log(
+  `pods bound        : ${bound.size}/${podCount} in ${bindSeconds.toFixed(2)} s = ` +
+    `${boundRate.toFixed(0)} pods/s (target >= 500)${timedOut ? '  TIMED OUT' : ''}`,
+);
+console.log(
+  `ratio bound/raw   : ${(boundRate / rawRate).toFixed(3)}  (each pod is >= 4 store writes)`,
+);
+console.log(
+  `API latency ms    : p50 ${percentile(latencies, 50).toFixed(1)}  ` +
+    `p99 ${percentile(latencies, 99).toFixed(1)}`,
+);
+console.log(
+  `pods per node     : min ${Math.min(...counts)}  max ${Math.max(...counts)}  ` +
+    `(nodes used: ${perNode.size})`,
+);
+
+agent.destroy();
+await scheduler.stop();
+await informers.stop();
+await cp.stop();
+await store.close();
+rmSync(dir, { recursive: true, force: true });

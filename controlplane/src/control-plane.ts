@@ -1,0 +1,153 @@
+/**
+ * The control plane as one service: store → registry → apiserver over HTTPS, with the cluster
+ * PKI and the bootstrap objects. The composition root (`cli/src/server.ts`) hands it the real
+ * clock, randomness and store; tests hand it fakes.
+ *
+ *   const cp = createControlPlane({ dataDir, port: 0 }, { clock, random, store });
+ *   await cp.start();
+ *   writeFileSync('admin.kubeconfig', await cp.kubeconfig({ user: 'admin', groups: ['system:masters'] }));
+ */
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Clock, Random, Store } from '@wisp/core';
+import { createApiApp } from './apiserver/app.ts';
+import type { ApiServerInit } from './apiserver/app.ts';
+import { createHttpsServer } from './apiserver/https-server.ts';
+import type { HttpsServer } from './apiserver/https-server.ts';
+import type { PodLogSource } from './apiserver/resource-handlers.ts';
+import { createAuthenticator } from './auth/authn.ts';
+import { bootstrapPolicy, createRbacAuthorizer } from './auth/index.ts';
+import { createCompactor } from './compactor.ts';
+import { createRbacCache } from './informer/rbac-cache.ts';
+import { openTokenStore } from './auth/tokens.ts';
+import type { TokenStore } from './auth/tokens.ts';
+import { ensureObjects, systemNamespaces } from './bootstrap/bootstrap.ts';
+import {
+  issueClientCert,
+  kubeconfigYaml,
+  loadOrCreateCa,
+  loadOrCreateServingCert,
+} from './pki/index.ts';
+import type { ClusterCa } from './pki/index.ts';
+import { createRegistry } from './registry/registry.ts';
+import type { Registry } from './registry/registry.ts';
+import type { AdmissionPlugin } from './registry/types.ts';
+
+export interface ControlPlaneInit extends ApiServerInit {
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Extra names and addresses for the serving certificate. */
+  readonly advertiseHosts?: readonly string[];
+  readonly clusterName?: string;
+  /** How often old store history is compacted away. */
+  readonly compactIntervalMs?: number;
+}
+
+export interface ControlPlaneComponents {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly store: Store;
+  readonly admission?: readonly AdmissionPlugin[];
+  readonly logs?: PodLogSource;
+}
+
+export interface ControlPlane {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  url(): string;
+  readonly registry: Registry;
+  ca(): ClusterCa;
+  tokens(): TokenStore;
+  /** A client-certificate kubeconfig for a user and groups. */
+  kubeconfig(user: { user: string; groups: readonly string[]; days?: number }): Promise<string>;
+}
+
+export function createControlPlane(
+  init: ControlPlaneInit,
+  components: ControlPlaneComponents,
+): ControlPlane {
+  const { clock, random, store } = components;
+  const registry = createRegistry({}, { store, clock, random, admission: components.admission });
+  const pkiDir = join(init.dataDir, 'pki');
+  let ca: ClusterCa | undefined;
+  let tokenStore: TokenStore | undefined;
+  let server: HttpsServer | undefined;
+  const rbac = createRbacCache(registry, clock);
+  const compactor = createCompactor(
+    { intervalMs: init.compactIntervalMs },
+    { store, clock, onError: (e) => console.error('compactor:', e) },
+  );
+
+  return {
+    registry,
+    async start() {
+      await mkdir(pkiDir, { recursive: true, mode: 0o700 });
+      ca = await loadOrCreateCa(pkiDir, { clock, random, commonName: 'wisp-ca' });
+      const host = init.host ?? '127.0.0.1';
+      const hosts = [
+        ...new Set([
+          'localhost',
+          '127.0.0.1',
+          '::1',
+          hostname(),
+          host,
+          ...(init.advertiseHosts ?? []),
+        ]),
+      ];
+      const serving = await loadOrCreateServingCert(pkiDir, ca, { hosts });
+      tokenStore = await openTokenStore(join(init.dataDir, 'tokens.json'), { random, clock });
+      await ensureObjects(registry, [...systemNamespaces(), ...bootstrapPolicy()]);
+      await rbac.start();
+      compactor.start();
+      const authorizer = createRbacAuthorizer({ source: rbac });
+      const app = createApiApp(init, {
+        registry,
+        clock,
+        authenticate: createAuthenticator({ caPem: ca.certPem, tokens: tokenStore }),
+        authorizer,
+        logs: components.logs,
+      });
+      server = createHttpsServer(
+        {
+          host,
+          port: init.port ?? 6443,
+          certPem: serving.certPem,
+          keyPem: serving.keyPem,
+          caPem: ca.certPem,
+        },
+        app as never,
+      );
+      await server.start();
+    },
+    async stop() {
+      await server?.stop();
+      server = undefined;
+      await compactor.stop();
+      await rbac.stop();
+    },
+    url: () => {
+      if (!server) throw new Error('control plane not started');
+      return server.url();
+    },
+    ca: () => {
+      if (!ca) throw new Error('control plane not started');
+      return ca;
+    },
+    tokens: () => {
+      if (!tokenStore) throw new Error('control plane not started');
+      return tokenStore;
+    },
+    async kubeconfig({ user, groups, days }) {
+      const issued = await issueClientCert(this.ca(), { user, groups, days: days ?? 365 });
+      return kubeconfigYaml({
+        clusterName: init.clusterName ?? 'wisp',
+        server: this.url(),
+        caPem: this.ca().certPem,
+        user: { name: user, certPem: issued.certPem, keyPem: issued.keyPem },
+      });
+    },
+  };
+}
