@@ -53,10 +53,7 @@ export class ConflictError extends WispError {
 export class CompactedError extends WispError {
   readonly compactRevision: number;
   constructor(requested: number, compactRevision: number) {
-    super(
-      'ERR_COMPACTED',
-      `too old resource version: ${requested} (${compactRevision})`,
-    );
+    super('ERR_COMPACTED', `too old resource version: ${requested} (${compactRevision})`);
     this.compactRevision = compactRevision;
   }
 }
