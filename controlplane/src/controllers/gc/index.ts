@@ -1,0 +1,7 @@
+/** The garbage collector: ownerReferences, and foreground / orphan deletion. */
+export { createGarbageCollectorController } from './garbage-collector.ts';
+export type {
+  GarbageCollector,
+  GarbageCollectorComponents,
+  GarbageCollectorInit,
+} from './garbage-collector.ts';
