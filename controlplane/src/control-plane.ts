@@ -19,6 +19,11 @@ import type { PodLogSource } from './apiserver/resource-handlers.ts';
 import { createAuthenticator } from './auth/authn.ts';
 import { bootstrapPolicy, createRbacAuthorizer } from './auth/index.ts';
 import { createCompactor } from './compactor.ts';
+import { createAdmissionPlugins, kubernetesService } from './admission/index.ts';
+import type { AdmissionInit } from './admission/index.ts';
+import { createControllerManager } from './controllers/manager.ts';
+import type { ControllerManager, ControllerManagerInit } from './controllers/manager.ts';
+import { jobSelectorAdmission } from './controllers/job/index.ts';
 import { createRbacCache } from './informer/rbac-cache.ts';
 import { openTokenStore } from './auth/tokens.ts';
 import type { TokenStore } from './auth/tokens.ts';
@@ -44,14 +49,19 @@ export interface ControlPlaneInit extends ApiServerInit {
   readonly clusterName?: string;
   /** How often old store history is compacted away. */
   readonly compactIntervalMs?: number;
+  /** The scheduler and controllers; `false` runs the apiserver alone. */
+  readonly controllers?: ControllerManagerInit | false;
+  readonly admission?: AdmissionInit;
 }
 
 export interface ControlPlaneComponents {
   readonly clock: Clock;
   readonly random: Random;
   readonly store: Store;
+  /** Replaces the default admission plugins (service IPs, tolerations, disruption budgets). */
   readonly admission?: readonly AdmissionPlugin[];
   readonly logs?: PodLogSource;
+  readonly log?: (message: string, error?: unknown) => void;
 }
 
 export interface ControlPlane {
@@ -59,6 +69,7 @@ export interface ControlPlane {
   stop(): Promise<void>;
   url(): string;
   readonly registry: Registry;
+  readonly controllers?: ControllerManager;
   ca(): ClusterCa;
   tokens(): TokenStore;
   /** A client-certificate kubeconfig for a user and groups. */
@@ -70,7 +81,21 @@ export function createControlPlane(
   components: ControlPlaneComponents,
 ): ControlPlane {
   const { clock, random, store } = components;
-  const registry = createRegistry({}, { store, clock, random, admission: components.admission });
+  const log = components.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
+  const admission = components.admission ?? [
+    ...createAdmissionPlugins(init.admission ?? {}, {
+      store,
+      clock,
+      random,
+      registry: () => registry,
+    }),
+    jobSelectorAdmission,
+  ];
+  const registry = createRegistry({}, { store, clock, random, admission });
+  const controllers =
+    init.controllers === false
+      ? undefined
+      : createControllerManager(init.controllers ?? {}, { registry, clock, random, log });
   const pkiDir = join(init.dataDir, 'pki');
   let ca: ClusterCa | undefined;
   let tokenStore: TokenStore | undefined;
@@ -78,11 +103,12 @@ export function createControlPlane(
   const rbac = createRbacCache(registry, clock);
   const compactor = createCompactor(
     { intervalMs: init.compactIntervalMs },
-    { store, clock, onError: (e) => console.error('compactor:', e) },
+    { store, clock, onError: (e) => log('compactor failed', e) },
   );
 
   return {
     registry,
+    controllers,
     async start() {
       await mkdir(pkiDir, { recursive: true, mode: 0o700 });
       ca = await loadOrCreateCa(pkiDir, { clock, random, commonName: 'wisp-ca' });
@@ -99,7 +125,11 @@ export function createControlPlane(
       ];
       const serving = await loadOrCreateServingCert(pkiDir, ca, { hosts });
       tokenStore = await openTokenStore(join(init.dataDir, 'tokens.json'), { random, clock });
-      await ensureObjects(registry, [...systemNamespaces(), ...bootstrapPolicy()]);
+      await ensureObjects(registry, [
+        ...systemNamespaces(),
+        ...bootstrapPolicy(),
+        kubernetesService(),
+      ]);
       await rbac.start();
       compactor.start();
       const authorizer = createRbacAuthorizer({ source: rbac });
@@ -121,8 +151,10 @@ export function createControlPlane(
         app as never,
       );
       await server.start();
+      await controllers?.start();
     },
     async stop() {
+      await controllers?.stop();
       await server?.stop();
       server = undefined;
       await compactor.stop();

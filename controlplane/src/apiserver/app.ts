@@ -179,21 +179,29 @@ function versionInfo(gitVersion: string) {
   };
 }
 
+/** A connection's peer certificate never changes, so it is read once per TLS socket. */
+const peerCertificates = new WeakMap<TLSSocket, AuthnRequest['peerCertificate'] | null>();
+
+function peerCertificateOf(socket: TLSSocket): AuthnRequest['peerCertificate'] {
+  let peer = peerCertificates.get(socket);
+  if (peer === undefined) {
+    const cert = socket.getPeerCertificate();
+    const present = cert && Object.keys(cert).length > 0;
+    peer = present
+      ? { subject: cert.subject as unknown as Record<string, string>, raw: cert.raw }
+      : null;
+    peerCertificates.set(socket, peer);
+  }
+  return peer ?? undefined;
+}
+
 function authnRequest(c: Context<Env>): AuthnRequest {
   const socket = c.env?.incoming?.socket as TLSSocket | undefined;
   const authorization = c.req.header('authorization');
   if (!socket || typeof socket.getPeerCertificate !== 'function') {
     return { authorized: false, authorization };
   }
-  const cert = socket.getPeerCertificate();
-  const present = cert && Object.keys(cert).length > 0;
-  return {
-    authorized: socket.authorized,
-    peerCertificate: present
-      ? { subject: cert.subject as unknown as Record<string, string>, raw: cert.raw }
-      : undefined,
-    authorization,
-  };
+  return { authorized: socket.authorized, peerCertificate: peerCertificateOf(socket), authorization };
 }
 
 async function authorizeNonResource(authorizer: Authorizer, c: Context<Env>): Promise<void> {

@@ -48,12 +48,42 @@ export type Authenticate = (req: AuthRequest) => Promise<UserInfo | undefined>;
 /** The apiserver's authenticator: `authenticateRequest` with its collaborators bound. */
 export function createAuthenticator(components: AuthenticatorComponents): Authenticate {
   const caKeys = caPublicKeys(components.caPem);
-  return async (req) => authenticateRequest(req, { ...components, caKeys });
+  const verified = new CertificateUserCache(certificateUserCacheEntriesMax);
+  const cachedCertUser = (peer: PeerCertificate | undefined) =>
+    verified.get(peer, () => certificateUser(peer, caKeys));
+  return async (req) =>
+    authenticateRequest(req, { ...components, caKeys, certificateUser: cachedCertUser });
+}
+
+/** Distinct client certificates whose parsed identity is remembered. */
+export const certificateUserCacheEntriesMax = 1024;
+
+/**
+ * Parsing and verifying a certificate costs more than the rest of a small request; clients send
+ * the same few certificates on every request, so the verdict is remembered by the DER bytes.
+ */
+class CertificateUserCache {
+  readonly #entries = new Map<string, UserInfo | undefined>();
+  readonly #max: number;
+  constructor(max: number) {
+    this.#max = max;
+  }
+  get(peer: PeerCertificate | undefined, compute: () => UserInfo | undefined) {
+    if (!peer?.raw?.length) return undefined;
+    const key = Buffer.from(peer.raw).toString('base64');
+    if (this.#entries.has(key)) return this.#entries.get(key);
+    const user = compute();
+    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, user);
+    return user;
+  }
 }
 
 export interface AuthenticateOptions {
   readonly tokens?: TokenLookup;
   readonly caKeys?: readonly KeyObject[];
+  /** Replaces the certificate parse, e.g. with a cached one. */
+  readonly certificateUser?: (peer: PeerCertificate | undefined) => UserInfo | undefined;
 }
 
 export function authenticateRequest(
@@ -61,9 +91,11 @@ export function authenticateRequest(
   options: AuthenticateOptions,
 ): UserInfo | undefined {
   // As the upstream union authenticator: a bad certificate does not stop a good token.
-  const fromCert = req.authorized
-    ? certificateUser(req.peerCertificate, options.caKeys)
-    : undefined;
+  const fromCert = !req.authorized
+    ? undefined
+    : options.certificateUser
+      ? options.certificateUser(req.peerCertificate)
+      : certificateUser(req.peerCertificate, options.caKeys);
   if (fromCert) return fromCert;
   const token = bearerToken(req.authorization);
   const fromToken = token === undefined ? undefined : options.tokens?.lookup(token);

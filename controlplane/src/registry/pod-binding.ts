@@ -41,7 +41,7 @@ export async function bindPod(
       spec.nodeName = nodeName;
       return pod;
     },
-    options,
+    { ...options, subresource: 'binding' },
   );
   return object;
 }

@@ -221,12 +221,22 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     if (tracksGeneration(info) && specPart(next) !== specPart(current)) {
       next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     }
-    checkValid(info, next, current);
+    checkValid(
+      info,
+      next,
+      options.subresource === 'binding' ? boundBefore(current, next) : current,
+    );
     const rv = Number(current.metadata.resourceVersion);
     if (sameObject(next, current)) return current;
     stampManagedFields(info, current, next, options);
     const key = storageKey(info, current.metadata.namespace, name);
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+    // The last finalizer gone ends a deletion, unless a grace period is still running (a pod
+    // being stopped by its agent, which deletes it with grace 0 when its containers are gone).
+    const finalized =
+      next.metadata.deletionTimestamp &&
+      !hasFinalizers(info, next) &&
+      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0;
+    if (finalized) {
       if (options.dryRun) return next;
       const gone = await deleteKey(info, key, rv, name);
       return { ...next, metadata: { ...next.metadata, resourceVersion: String(gone) } };
@@ -354,7 +364,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     const finalizers = new Set(next.metadata.finalizers ?? []);
     if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
     if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
-    if (finalizers.size > 0 || graceful !== undefined || info.kind === 'Namespace') {
+    const namespaceHeld = info.kind === 'Namespace' && hasFinalizers(info, next);
+    if (finalizers.size > 0 || graceful !== undefined || namespaceHeld) {
       if (finalizers.size > 0) next.metadata.finalizers = [...finalizers];
       if (!next.metadata.deletionTimestamp) {
         const grace = graceful ?? 0;
@@ -400,6 +411,15 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   };
 }
 
+/**
+ * Binding sets `spec.nodeName`, which a pod update may not change: validate the binding against
+ * the pod as if it had always been bound there, as upstream's BindingREST bypasses that rule.
+ */
+function boundBefore(current: KubeObject, next: KubeObject): KubeObject {
+  const nodeName = (next.spec as { nodeName?: string }).nodeName;
+  return { ...current, spec: { ...(current.spec as object), nodeName } };
+}
+
 const CONFLICT_TEXT =
   'the object has been modified; please apply your changes to the latest version and try again';
 
@@ -420,6 +440,16 @@ function gracefulDeletion(
   }
   const grace = options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
   return grace <= 0 ? undefined : grace;
+}
+
+/**
+ * Whether something still holds an object being deleted: its finalizers, and for a namespace
+ * also `spec.finalizers` (emptied by the namespace controller once the namespace is empty).
+ */
+function hasFinalizers(info: ResourceInfo, obj: KubeObject): boolean {
+  if ((obj.metadata.finalizers ?? []).length > 0) return true;
+  if (info.kind !== 'Namespace') return false;
+  return ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
 }
 
 function scope(info: ResourceInfo, ns: string | undefined): string | undefined {

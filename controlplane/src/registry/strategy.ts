@@ -38,7 +38,7 @@ export function prepareForUpdate(
   info: ResourceInfo,
   next: KubeObject,
   old: KubeObject,
-  subresource: 'status' | undefined,
+  subresource: 'status' | 'binding' | undefined,
 ): void {
   const m = next.metadata;
   const o = old.metadata;

@@ -15,8 +15,11 @@ export interface WriteOptions {
   readonly dryRun?: boolean;
   /** The field manager recorded in managedFields. */
   readonly fieldManager?: string;
-  /** `status` or `scale` writes touch only their part of the object. */
-  readonly subresource?: 'status';
+  /**
+   * `status` writes touch only the status; `binding` writes only set `spec.nodeName` and are
+   * exempt from the pod-update rule that forbids that.
+   */
+  readonly subresource?: 'status' | 'binding';
   readonly user?: UserInfo;
 }
 
