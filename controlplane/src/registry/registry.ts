@@ -154,7 +154,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     obj.metadata ??= {};
     setScope(info, ns, obj);
     if (!obj.metadata.name && obj.metadata.generateName) {
-      obj.metadata.name = obj.metadata.generateName + random.suffix(5);
+      // As upstream's name generator: the prefix is cut so the name stays within 63 characters.
+      obj.metadata.name = obj.metadata.generateName.slice(0, 58) + random.suffix(5);
     }
     prepareForCreate(info, obj, { uid: random.uuid(), now: now() });
     applyDefaults(info, obj);
