@@ -1,0 +1,16 @@
+/**
+ * The scheduler: a pure `schedule(pod, nodes, podsOnNodes, options)` (filter, score, seeded
+ * tie-break) and the loop around it that binds pending pods and reports why others wait.
+ *
+ *   const scheduler = createScheduler({}, { registry, informers, clock, random, events });
+ *   await informers.start();
+ *   scheduler.start();
+ */
+export * from './types.ts';
+export { schedule } from './schedule.ts';
+export { fitErrorMessage, NO_NODES_MESSAGE } from './fit-error.ts';
+export { RUNTIMES_LABEL, runtimesLabelValue } from './runtime-class.ts';
+export { ZONE_LABEL } from './scores.ts';
+export { SchedulerCache } from './scheduler-cache.ts';
+export { createScheduler, DEFAULT_SCHEDULER_NAME } from './scheduler.ts';
+export type { Scheduler, SchedulerComponents, SchedulerInit } from './scheduler.ts';
