@@ -55,7 +55,9 @@ export class GroupCommitter {
       this.#pending.push({ op, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      queueMicrotask(() => this.drain());
+      // After the I/O phase rather than at the end of this tick: requests that arrived in the
+      // same poll (for instance while the previous commit's fsync held the loop) share a commit.
+      setImmediate(() => this.drain());
     });
   }
 
