@@ -3,22 +3,10 @@
  * kubectl's short names all come from here, so a kind is added in one place.
  */
 export type Verb =
-  | 'get'
-  | 'list'
-  | 'watch'
-  | 'create'
-  | 'update'
-  | 'patch'
-  | 'delete'
-  | 'deletecollection';
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export type Subresource =
-  | 'status'
-  | 'scale'
-  | 'log'
-  | 'binding'
-  | 'eviction'
-  | 'ephemeralcontainers';
+  'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'ephemeralcontainers';
 
 export interface ResourceInfo {
   /** '' for the core group. */
@@ -54,7 +42,9 @@ function r(
   kind: string,
   plural: string,
   namespaced: boolean,
-  extra: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'virtual'>> = {},
+  extra: Partial<
+    Pick<ResourceInfo, 'shortNames' | 'categories' | 'verbs' | 'subresources' | 'virtual'>
+  > = {},
 ): ResourceInfo {
   return {
     group,
@@ -162,7 +152,11 @@ export function groups(): { name: string; version: string }[] {
 }
 
 /** Storage key of one object: `/registry/<group>/<plural>/<ns>/<name>`. */
-export function storageKey(info: ResourceInfo, namespace: string | undefined, name: string): string {
+export function storageKey(
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+): string {
   return `${storagePrefix(info, namespace)}${name}`;
 }
 

@@ -44,7 +44,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
           port: url.port,
           path: spec.path,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           res.resume();

@@ -56,7 +56,9 @@ const load = (prefix: string, n: number) =>
 
 // Warm up both paths (TLS handshakes, prepared statements, JIT).
 await load('warm', 500);
-await runPool(500, concurrency, (i) => store.create(`/bench/warm/${i}`, configMap(`raw-warm-${i}`)));
+await runPool(500, concurrency, (i) =>
+  store.create(`/bench/warm/${i}`, configMap(`raw-warm-${i}`)),
+);
 
 // The baseline: the same writes straight into the store, as many in flight as the API gets.
 const rawStart = performance.now();
