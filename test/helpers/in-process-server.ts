@@ -6,20 +6,18 @@
  *   const s = await startInProcessServer({ controllers: {} });
  *   const agent = s.agent({ nodeName: 'edge-a-1', site: 'a', podCidr: '10.42.1.0/24' });
  *   await agent.start();
- *   await s.waitFor('the pod runs', async () => (await s.client.get(PODS, 'default', 'p')).status...);
+ *   await s.waitFor('the pod runs', async () => isRunning(await s.client.get(PODS, 'ns', 'p')));
  *   await s.stop();
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom, startAll, stopAll } from '@wisp/core';
-import type { Random, Startable, Store } from '@wisp/core';
+import { seededRandom, systemClock } from '@wisp/core';
 import { createControlPlane } from '@wisp/controlplane/control-plane.ts';
-import type { ControlPlane, ControlPlaneInit } from '@wisp/controlplane/control-plane.ts';
+import type { ControlPlane } from '@wisp/controlplane/control-plane.ts';
+import type { ControllerManagerInit } from '@wisp/controlplane/controllers/manager.ts';
 import { openSqliteStore } from '@wisp/controlplane/store/sqlite-store.ts';
-import type { Registry } from '@wisp/controlplane/registry/registry.ts';
-import type { AdmissionPlugin } from '@wisp/controlplane/registry/types.ts';
 import { FakeClock } from '@wisp/testkit';
 import { kubeClientFromKubeconfig } from '@wisp/testkit/kube-client/index.ts';
 import type { KubeClient } from '@wisp/testkit/kube-client/index.ts';
@@ -29,25 +27,16 @@ import type { KubectlResult } from './wisp-server.ts';
 
 export interface InProcessServerOptions {
   /**
-   * Options for the controller manager inside the control plane (scheduler and controllers);
-   * leave unset for a control plane without them (tests then bind pods themselves).
+   * The scheduler and controllers (the control plane's controller manager); unset or `false`
+   * runs the apiserver alone, and tests bind pods themselves.
    */
-  readonly controllers?: Record<string, unknown>;
-  /** Admission plugins for the registry (the control plane's own come on top, if any). */
-  readonly admission?: (ctx: AdmissionContext) => readonly AdmissionPlugin[];
-  /** Extra in-process services on the control plane's registry, started after it. */
-  readonly services?: (cp: ControlPlane, ctx: { clock: FakeClock; random: Random }) => Startable[];
+  readonly controllers?: ControllerManagerInit | false;
   readonly seed?: number;
-  /** Where the FakeClock starts; by default the real time, so certificates are valid. */
+  /**
+   * Where the FakeClock starts. By default an hour before the real time: certificates are
+   * valid, and kubectl (which ages objects by its real clock) never sees them in the future.
+   */
   readonly nowMs?: number;
-}
-
-export interface AdmissionContext {
-  readonly store: Store;
-  readonly clock: FakeClock;
-  readonly random: Random;
-  /** The registry the plugins are installed in, once it exists. */
-  readonly registry: () => Registry;
 }
 
 export interface WaitOptions {
@@ -85,33 +74,33 @@ export interface InProcessServer {
 }
 
 const DEFAULT_WAIT = { stepMs: 100, deadlineMs: 60_000, pauseMs: 5 };
+const START_BEHIND_REAL_MS = 3_600_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** One check of `waitFor` that does not answer in this long counts as failed. */
+const CHECK_TIMEOUT_MS = 30_000;
 
 export async function startInProcessServer(
   options: InProcessServerOptions = {},
 ): Promise<InProcessServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wisp-inproc-'));
-  const clock = new FakeClock({ nowMs: options.nowMs ?? Date.now() });
+  const clock = new FakeClock({ nowMs: options.nowMs ?? Date.now() - START_BEHIND_REAL_MS });
   const store = openSqliteStore({ path: join(dataDir, 'state.db'), clock });
-  // The controller manager's option is forwarded as the lead's ControlPlaneInit defines it.
-  const init = {
-    dataDir,
-    port: 0,
-    ...(options.controllers ? { controllers: options.controllers } : {}),
-  } as ControlPlaneInit;
-  const random = seededRandom(options.seed ?? 1);
-  let registry: Registry | undefined;
-  const admission = options.admission?.({ store, clock, random, registry: () => registry! });
-  const cp = createControlPlane(init, { clock, random, store, admission });
-  registry = cp.registry;
+  const cp = createControlPlane(
+    { dataDir, port: 0, controllers: options.controllers ?? false },
+    { clock, random: seededRandom(options.seed ?? 1), store },
+  );
   await cp.start();
-  const services = options.services?.(cp, { clock, random }) ?? [];
-  await startAll(services);
   const kubeconfigText = await cp.kubeconfig({ user: 'admin', groups: ['system:masters'] });
   const kubeconfig = join(dataDir, 'admin.kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText, { mode: 0o600 });
   const clients: KubeClient[] = [];
+  // Requests are bounded in real time: a hung answer fails the test instead of stalling it.
+  const realClock = systemClock();
   const newClient = () => {
-    const c = kubeClientFromKubeconfig(kubeconfigText);
+    const c = kubeClientFromKubeconfig(kubeconfigText, {
+      clock: realClock,
+      overrides: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    });
     clients.push(c);
     return c;
   };
@@ -129,7 +118,7 @@ export async function startInProcessServer(
     let last: unknown;
     for (;;) {
       try {
-        const v = await check();
+        const v = await withinRealTime(Promise.resolve(check()), CHECK_TIMEOUT_MS, what);
         if (v !== undefined && v !== false) return v;
       } catch (e) {
         last = e;
@@ -180,13 +169,20 @@ export async function startInProcessServer(
     },
     async stop() {
       for (const a of agents) await a.stop();
-      await stopAll(services);
       await cp.stop();
       for (const c of clients) c.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function withinRealTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_ok, fail) => {
+    timer = setTimeout(() => fail(new Error(`a check of "${what}" took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** Runs the real kubectl without blocking this process's event loop. */

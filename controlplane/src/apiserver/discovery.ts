@@ -116,8 +116,10 @@ export function apiResourceList(group: string, version: string) {
         name: `${r.plural}/${s}`,
         singularName: '',
         namespaced: r.namespaced,
-        ...(k.group !== r.group ? { group: k.group } : {}),
-        ...(k.version !== r.version ? { version: k.version } : {}),
+        // kubectl (drain's eviction check) needs both once the kind is from elsewhere.
+        ...(k.group !== r.group || k.version !== r.version
+          ? { group: k.group, version: k.version }
+          : {}),
         kind: k.kind,
         verbs: SUBRESOURCE_VERBS[s],
       });

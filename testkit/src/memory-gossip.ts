@@ -1,0 +1,374 @@
+/**
+ * MemoryGossip: the `Gossip` port in memory, for the simulator and fast tests. Nodes join a
+ * `MemoryNetwork`, are linked explicitly, flood messages to linked subscribers with per-hop
+ * validation (a rejected message stops there and costs its sender), admit peers by certificate,
+ * and answer requests — on the injected Clock and Random, with delay, loss, duplication, replay
+ * and partitions from the network. It passes the same `runGossipConformance` as libp2p.
+ *
+ *   const net = new MemoryNetwork({ lossRate: 0.01 }, { clock, random: seededRandom(7) });
+ *   const a = net.node({ allowedTopics: [topic] });
+ *   const b = net.node({ allowedTopics: [topic] });
+ *   net.link(a, b);
+ *   await Promise.all([a.start(), b.start()]);
+ */
+import {
+  AdmissionTracker,
+  checkPeer,
+  ClosedError,
+  GossipPeerUnreachableError,
+  GossipRequestTimeoutError,
+  gossipScoreThresholds,
+  assertBytesWithin,
+  assertTopicAllowed,
+  isTopicAllowed,
+  resolveGossipLimits,
+  type Clock,
+  type Gossip,
+  type GossipHandler,
+  type GossipLimits,
+  type GossipLimitsInit,
+  type GossipValidation,
+  type GossipValidator,
+  type PeerEvent,
+  type Random,
+  type RequestHandler,
+  type RequestOptions,
+  type Unsubscribe,
+  type VerifyPeer,
+} from '@wisp/core';
+import { answerRequest, settleResponse, type PendingRequest } from './memory-gossip-requests.ts';
+import {
+  memoryFaultDefaults,
+  MemoryWires,
+  type MemoryEndpoint,
+  type MemoryFaults,
+  type Packet,
+  type TrafficStats,
+} from './memory-gossip-network.ts';
+import { PenaltyBook, SeenCache } from './memory-gossip-penalties.ts';
+
+export type { MemoryFaults, TrafficStats } from './memory-gossip-network.ts';
+
+export interface MemoryNetworkInit extends Partial<MemoryFaults> {
+  /** How long a message id is remembered (gossipsub's seenTTL, default 2 min). */
+  readonly seenTtlMs?: number;
+  readonly seenEntriesMax?: number;
+}
+
+export interface MemoryGossipInit extends GossipLimitsInit {
+  /** Default `mem-<n>`. */
+  readonly peerId?: string;
+  /** Shown to peers; '' (the default) for a network that does not check identities. */
+  readonly certPem?: string;
+  /** Default: admit every peer. */
+  readonly verifyPeer?: VerifyPeer;
+}
+
+type Node = MemoryGossip | string;
+
+export class MemoryNetwork {
+  readonly #wires: MemoryWires;
+  readonly #init: MemoryNetworkInit;
+  readonly #random: Random;
+  #next = 1;
+
+  constructor(init: MemoryNetworkInit, components: { clock: Clock; random: Random }) {
+    this.#init = init;
+    this.#random = components.random;
+    this.#wires = new MemoryWires({ ...memoryFaultDefaults, ...withoutUndefined(init) }, components);
+  }
+
+  node(init: MemoryGossipInit): MemoryGossip {
+    const node = new MemoryGossip(init, {
+      wires: this.#wires,
+      random: this.#random,
+      peerId: init.peerId ?? `mem-${this.#next++}`,
+      seenTtlMs: this.#init.seenTtlMs ?? 120_000,
+      seenEntriesMax: this.#init.seenEntriesMax ?? 100_000,
+    });
+    this.#wires.add(node);
+    return node;
+  }
+
+  /** A link both nodes keep while running and not partitioned. */
+  link(a: Node, b: Node): void {
+    this.#wires.link(idOf(a), idOf(b));
+  }
+
+  unlink(a: Node, b: Node): void {
+    this.#wires.unlink(idOf(a), idOf(b));
+  }
+
+  /** Splits the network: links between different groups go down until `heal`. */
+  partition(...groups: readonly (readonly Node[])[]): void {
+    this.#wires.partition(groups.map((g) => g.map(idOf)));
+  }
+
+  heal(): void {
+    this.#wires.heal();
+  }
+
+  setFaults(faults: Partial<MemoryFaults>): void {
+    this.#wires.setFaults(faults);
+  }
+
+  stats(node: Node): TrafficStats | undefined {
+    return this.#wires.stats(idOf(node));
+  }
+}
+
+function idOf(n: Node): string {
+  return typeof n === 'string' ? n : n.peerId;
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface NodeComponents {
+  readonly wires: MemoryWires;
+  readonly random: Random;
+  readonly peerId: string;
+  readonly seenTtlMs: number;
+  readonly seenEntriesMax: number;
+}
+
+export class MemoryGossip implements Gossip, MemoryEndpoint {
+  readonly peerId: string;
+  readonly certPem: string;
+  readonly #verifyPeer: VerifyPeer;
+  readonly #wires: MemoryWires;
+  readonly #clock: Clock;
+  readonly #limits: GossipLimits;
+  readonly #admission: AdmissionTracker;
+  readonly #seen: SeenCache;
+  readonly #penalties: PenaltyBook;
+  readonly #topics = new Set<string>();
+  readonly #validators = new Map<string, GossipValidator>();
+  readonly #handlers = new Map<string, Set<GossipHandler>>();
+  readonly #protocols = new Map<string, RequestHandler>();
+  readonly #peerListeners = new Set<(event: PeerEvent) => void>();
+  readonly #pending = new Map<number, PendingRequest>();
+  #running = false;
+  #seq = 0;
+
+  constructor(init: MemoryGossipInit, c: NodeComponents) {
+    this.peerId = c.peerId;
+    this.certPem = init.certPem ?? '';
+    this.#verifyPeer = init.verifyPeer ?? (() => true);
+    this.#wires = c.wires;
+    this.#clock = c.wires.clock;
+    this.#limits = resolveGossipLimits(init);
+    this.#admission = new AdmissionTracker(this.#limits, {
+      clock: this.#clock,
+      onExpired: (peer) => this.#wires.unlink(this.peerId, peer),
+    });
+    this.#seen = new SeenCache(this.#clock, c.seenTtlMs, c.seenEntriesMax);
+    this.#penalties = new PenaltyBook(this.#clock);
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#wires.refresh();
+  }
+
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    for (const p of this.#pending.values()) p.fail(new ClosedError('gossip: node stopped'));
+    this.#pending.clear();
+    this.#wires.refresh();
+    this.#admission.clear();
+  }
+
+  isRunning(): boolean {
+    return this.#running;
+  }
+
+  isSubscribed(topic: string): boolean {
+    return this.#topics.has(topic);
+  }
+
+  subscribe(topic: string): void {
+    assertTopicAllowed(this.#limits, topic);
+    this.#topics.add(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    this.#topics.delete(topic);
+  }
+
+  async publish(topic: string, data: Uint8Array): Promise<void> {
+    if (!this.#running) throw new ClosedError('gossip: publish on a stopped node');
+    assertTopicAllowed(this.#limits, topic);
+    assertBytesWithin(data, this.#limits.gossipMessageBytesMax, 'data');
+    const msgId = `${this.peerId}/${++this.#seq}`;
+    this.#seen.seen(msgId);
+    this.#fanOut({ type: 'gossip', msgId, topic, data: data.slice(), author: this.peerId });
+  }
+
+  setValidator(topic: string, validator: GossipValidator): Unsubscribe {
+    assertTopicAllowed(this.#limits, topic);
+    this.#validators.set(topic, validator);
+    return () => {
+      if (this.#validators.get(topic) === validator) this.#validators.delete(topic);
+    };
+  }
+
+  onMessage(topic: string, handler: GossipHandler): Unsubscribe {
+    assertTopicAllowed(this.#limits, topic);
+    const set = this.#handlers.get(topic) ?? new Set();
+    this.#handlers.set(topic, set.add(handler));
+    return () => void set.delete(handler);
+  }
+
+  handle(protocol: string, handler: RequestHandler): Unsubscribe {
+    this.#protocols.set(protocol, handler);
+    return () => {
+      if (this.#protocols.get(protocol) === handler) this.#protocols.delete(protocol);
+    };
+  }
+
+  async request(
+    peer: string,
+    protocol: string,
+    data: Uint8Array,
+    options: RequestOptions = {},
+  ): Promise<Uint8Array> {
+    if (!this.#running) throw new ClosedError('gossip: request on a stopped node');
+    assertBytesWithin(data, this.#limits.requestBytesMax, 'data');
+    if (!this.#admission.isAdmitted(peer) || !this.#wires.isUp(this.peerId, peer)) {
+      throw new GossipPeerUnreachableError(peer, 'not connected');
+    }
+    const timeoutMs = options.timeoutMs ?? this.#limits.requestTimeoutMs;
+    const id = ++this.#seq;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const done = (): void => {
+        this.#clock.clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.#pending.delete(id);
+      };
+      const fail = (e: unknown): void => {
+        done();
+        reject(e);
+      };
+      const onAbort = (): void => fail(options.signal?.reason);
+      const timer = this.#clock.setTimeout(
+        () => fail(new GossipRequestTimeoutError(peer, protocol, timeoutMs)),
+        timeoutMs,
+      );
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const succeed = (body: Uint8Array): void => {
+        done();
+        resolve(body);
+      };
+      this.#pending.set(id, { peer, protocol, succeed, fail });
+      this.#wires.transmit(this.peerId, peer, { type: 'request', id, protocol, data: data.slice() });
+    });
+  }
+
+  onPeer(listener: (event: PeerEvent) => void): Unsubscribe {
+    this.#peerListeners.add(listener);
+    return () => void this.#peerListeners.delete(listener);
+  }
+
+  peers(): string[] {
+    return this.#admission.admitted().filter((p) => this.#wires.isUp(this.peerId, p));
+  }
+
+  async disconnect(peer: string): Promise<void> {
+    this.#wires.unlink(this.peerId, peer);
+  }
+
+  /** The invalid-message penalty this node holds against `peer` (0: none). */
+  peerScore(peer: string): number {
+    return this.#penalties.score(peer);
+  }
+
+  linkUp(peer: MemoryEndpoint): void {
+    this.#admission.connected(peer.peerId);
+    this.#wires.later(() => {
+      void checkPeer(this.#verifyPeer, peer.certPem, peer.peerId).then((ok) => {
+        if (!this.#running || !this.#wires.isUp(this.peerId, peer.peerId)) return;
+        if (!ok) {
+          this.#admission.refuse(peer.peerId);
+          this.#wires.unlink(this.peerId, peer.peerId);
+        } else if (this.#admission.admit(peer.peerId)) {
+          this.#emit({ type: 'connect', peer: peer.peerId });
+        }
+      });
+    });
+  }
+
+  linkDown(peer: string): void {
+    if (this.#admission.disconnected(peer) && this.#running) {
+      this.#emit({ type: 'disconnect', peer });
+    }
+  }
+
+  receive(packet: Packet, from: string): void {
+    if (!this.#running) return;
+    if (packet.type === 'gossip') void this.#receiveGossip(packet, from);
+    else if (packet.type === 'request') void this.#receiveRequest(packet, from);
+    else this.#pending.get(packet.id)?.let(packet.frame);
+  }
+
+  async #receiveGossip(packet: Packet & { type: 'gossip' }, from: string): Promise<void> {
+    if (this.#seen.seen(packet.msgId)) return;
+    if (this.#penalties.score(from) < gossipScoreThresholds.graylistThreshold) return;
+    const verdict = await this.#validate(packet, from);
+    if (verdict === 'reject') this.#penalties.penalise(from);
+    if (verdict !== 'accept' || !this.#running || !this.#topics.has(packet.topic)) return;
+    for (const handler of this.#handlers.get(packet.topic) ?? []) {
+      try {
+        handler(packet.data, packet.author);
+      } catch {
+        // A handler's failure is its own; delivery to the others and forwarding go on.
+      }
+    }
+    this.#fanOut(packet, from);
+  }
+
+  async #validate(packet: Packet & { type: 'gossip' }, from: string): Promise<GossipValidation> {
+    if (!isTopicAllowed(this.#limits, packet.topic)) return 'reject';
+    if (packet.data.byteLength > this.#limits.gossipMessageBytesMax) return 'reject';
+    if (!(await this.#admission.decided(from))) return 'reject';
+    const validator = this.#validators.get(packet.topic);
+    if (!validator) return 'accept';
+    try {
+      const verdict = await validator(packet.data, packet.author);
+      return verdict === 'accept' || verdict === 'ignore' ? verdict : 'reject';
+    } catch {
+      return 'reject';
+    }
+  }
+
+  async #receiveRequest(packet: Packet & { type: 'request' }, from: string): Promise<void> {
+    const frame = await answerRequest(packet, from, {
+      admitted: this.#admission.decided(from),
+      handler: this.#protocols.get(packet.protocol),
+      requestBytesMax: this.#limits.requestBytesMax,
+    });
+    if (this.#running) this.#wires.transmit(this.peerId, from, { type: 'response', id: packet.id, frame });
+  }
+
+  #fanOut(packet: Packet & { type: 'gossip' }, except?: string): void {
+    for (const peer of this.peers()) {
+      if (peer === except || !this.#wires.node(peer)?.isSubscribed(packet.topic)) continue;
+      this.#wires.transmit(this.peerId, peer, packet);
+    }
+  }
+
+  #emit(event: PeerEvent): void {
+    for (const listener of this.#peerListeners) {
+      try {
+        listener(event);
+      } catch {
+        // One listener's failure must not hide the event from the others.
+      }
+    }
+  }
+}
+
+export { settleResponse };
