@@ -4,6 +4,8 @@
  */
 import { serverCommand, upCommand } from './commands/server.ts';
 import { kubeconfigCommand } from './commands/kubeconfig.ts';
+import { nodeCommand } from './commands/node.ts';
+import { tokenCommand } from './commands/token.ts';
 import { UsageError } from './flags.ts';
 
 interface Command {
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, Command> = {
   up: upCommand,
   server: serverCommand,
   kubeconfig: kubeconfigCommand,
+  token: tokenCommand,
+  node: nodeCommand,
 };
 
 function usage(): string {

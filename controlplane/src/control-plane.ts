@@ -25,6 +25,12 @@ import { createControllerManager } from './controllers/manager.ts';
 import type { ControllerManager, ControllerManagerInit } from './controllers/manager.ts';
 import { jobSelectorAdmission } from './controllers/job/index.ts';
 import { createRbacCache } from './informer/rbac-cache.ts';
+import { createNodeAuthorizer } from './auth/node-authorizer.ts';
+import { nodeRestrictionAdmission } from './auth/node-authorizer-admission.ts';
+import { registryNodeGraph } from './auth/node-authorizer-graph.ts';
+import { unionAuthorizer } from './auth/node-authorizer-union.ts';
+import { openNodeJoin } from './join/node-join.ts';
+import type { NodeJoin, NodeJoinInit } from './join/node-join.ts';
 import { openTokenStore } from './auth/tokens.ts';
 import type { TokenStore } from './auth/tokens.ts';
 import { ensureObjects, systemNamespaces } from './bootstrap/bootstrap.ts';
@@ -52,6 +58,8 @@ export interface ControlPlaneInit extends ApiServerInit {
   /** The scheduler and controllers; `false` runs the apiserver alone. */
   readonly controllers?: ControllerManagerInit | false;
   readonly admission?: AdmissionInit;
+  /** Node join: certificate lifetime, cluster CIDR and per-node mask. */
+  readonly join?: NodeJoinInit;
 }
 
 export interface ControlPlaneComponents {
@@ -72,6 +80,8 @@ export interface ControlPlane {
   readonly controllers?: ControllerManager;
   ca(): ClusterCa;
   tokens(): TokenStore;
+  /** Join tokens, node certificates, revocations, the trust check and the signing key. */
+  nodeJoin(): NodeJoin;
   /** A client-certificate kubeconfig for a user and groups. */
   kubeconfig(user: { user: string; groups: readonly string[]; days?: number }): Promise<string>;
 }
@@ -90,6 +100,7 @@ export function createControlPlane(
       registry: () => registry,
     }),
     jobSelectorAdmission,
+    nodeRestrictionAdmission,
   ];
   const registry = createRegistry({}, { store, clock, random, admission });
   const controllers =
@@ -99,6 +110,7 @@ export function createControlPlane(
   const pkiDir = join(init.dataDir, 'pki');
   let ca: ClusterCa | undefined;
   let tokenStore: TokenStore | undefined;
+  let nodeJoin: NodeJoin | undefined;
   let server: HttpsServer | undefined;
   const rbac = createRbacCache(registry, clock);
   const compactor = createCompactor(
@@ -132,13 +144,30 @@ export function createControlPlane(
       ]);
       await rbac.start();
       compactor.start();
-      const authorizer = createRbacAuthorizer({ source: rbac });
+      nodeJoin = await openNodeJoin(init.join ?? {}, {
+        dataDir: init.dataDir,
+        pkiDir,
+        ca,
+        store,
+        registry,
+        clock,
+        random,
+      });
+      // As kube-apiserver's `--authorization-mode=Node,RBAC`.
+      const authorizer = unionAuthorizer([
+        createNodeAuthorizer({ graph: registryNodeGraph(registry) }),
+        createRbacAuthorizer({ source: rbac }),
+      ]);
+      const authenticate = nodeJoin.checked(
+        createAuthenticator({ caPem: ca.certPem, tokens: tokenStore }),
+      );
       const app = createApiApp(init, {
         registry,
         clock,
-        authenticate: createAuthenticator({ caPem: ca.certPem, tokens: tokenStore }),
+        authenticate,
         authorizer,
         logs: components.logs,
+        extraRoutes: nodeJoin.routes(authenticate, authorizer),
       });
       server = createHttpsServer(
         {
@@ -159,6 +188,7 @@ export function createControlPlane(
       server = undefined;
       await compactor.stop();
       await rbac.stop();
+      await nodeJoin?.stop();
     },
     url: () => {
       if (!server) throw new Error('control plane not started');
@@ -171,6 +201,10 @@ export function createControlPlane(
     tokens: () => {
       if (!tokenStore) throw new Error('control plane not started');
       return tokenStore;
+    },
+    nodeJoin: () => {
+      if (!nodeJoin) throw new Error('control plane not started');
+      return nodeJoin;
     },
     async kubeconfig({ user, groups, days }) {
       const issued = await issueClientCert(this.ca(), { user, groups, days: days ?? 365 });

@@ -70,9 +70,14 @@ export interface ApiServerComponents {
   readonly authenticate: (req: AuthnRequest) => Promise<UserInfo | undefined>;
   readonly authorizer: Authorizer;
   readonly logs?: PodLogSource;
+  /**
+   * Routes outside the Kubernetes API (node join and renewal), added before authentication:
+   * they authenticate their own callers.
+   */
+  readonly extraRoutes?: (app: Hono<Env>) => void;
 }
 
-type Env = { Bindings: Partial<HttpBindings>; Variables: { user: UserInfo } };
+export type Env = { Bindings: Partial<HttpBindings>; Variables: { user: UserInfo } };
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
@@ -89,6 +94,7 @@ export function createApiApp(init: ApiServerInit, components: ApiServerComponent
     c.json(failure(404, 'NotFound', 'the server could not find the requested resource'), 404),
   );
 
+  components.extraRoutes?.(app);
   app.use('*', async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (PUBLIC_PATHS.has(path)) return next();
@@ -201,7 +207,11 @@ function authnRequest(c: Context<Env>): AuthnRequest {
   if (!socket || typeof socket.getPeerCertificate !== 'function') {
     return { authorized: false, authorization };
   }
-  return { authorized: socket.authorized, peerCertificate: peerCertificateOf(socket), authorization };
+  return {
+    authorized: socket.authorized,
+    peerCertificate: peerCertificateOf(socket),
+    authorization,
+  };
 }
 
 async function authorizeNonResource(authorizer: Authorizer, c: Context<Env>): Promise<void> {
