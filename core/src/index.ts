@@ -10,3 +10,4 @@ export * from './errors.ts';
 export * from './lifecycle.ts';
 export * from './store.ts';
 export * from './watch-hub.ts';
+export * from './files.ts';

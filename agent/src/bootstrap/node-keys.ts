@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Random } from '@wisp/core';
 import { peerIdFromEd25519 } from '@wisp/api/wire/identity.ts';
 import { NodeStateFileError } from './errors.ts';
-import { privateFileMode, readIfExists, writeFileAtomic } from './files.ts';
+import { privateFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 
 export const nodeKeyFile = 'node.key';
 export const boxKeyFile = 'box.key';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { validateJoinResponse } from '@wisp/api/wire/join.ts';
 import type { JoinResponse } from '@wisp/api/wire/join.ts';
 import { NodeStateFileError } from './errors.ts';
-import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from './files.ts';
+import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 
 export const nodeCertFile = 'node.crt';
 export const caCertFile = 'ca.crt';

@@ -8,15 +8,15 @@
  *   const { token } = await tokens.create({ user: 'ci', groups: ['deployers'] });
  *   tokens.lookup(token); // { name: 'ci', groups: ['deployers'] }
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
 import { rfc3339, type Clock, type Random } from '@wisp/core';
-import { privateFileMode, writeFileAtomic } from '../pki/pem-files.ts';
 import { TokenFileError, TokenRequestError } from './errors.ts';
 import { hashesEqual, newToken, tokenBytesMax, tokenHash } from './token-format.ts';
 import { parseTokenFile, type TokenRecord } from './token-file.ts';
 import type { UserInfo } from './user-info.ts';
 
 /** The file's usual name, in the data dir. */
+import { openRecordFile } from './record-file.ts';
+
 export const tokensFile = 'tokens.json';
 
 export interface TokenRequest {
@@ -47,28 +47,13 @@ export async function openTokenStore(
   path: string,
   components: TokenStoreComponents,
 ): Promise<TokenStore> {
-  let records: TokenRecord[] = [];
-  let seen: string | undefined;
-
-  // Fails closed: a file that cannot be read revokes every token until it is fixed.
-  const refresh = (strict: boolean): void => {
-    const stamp = fileStamp(path);
-    if (stamp === seen) return;
-    try {
-      records = stamp === undefined ? [] : parseTokenFile(path, readFileSync(path, 'utf8'));
-      seen = stamp;
-    } catch (e) {
-      records = [];
-      seen = undefined;
-      if (strict) throw e;
-    }
-  };
-  const save = async (next: TokenRecord[]): Promise<void> => {
-    await writeFileAtomic(path, `${JSON.stringify({ tokens: next }, null, 2)}\n`, privateFileMode);
-    records = next;
-    seen = fileStamp(path);
-  };
-  refresh(true);
+  const file = openRecordFile<TokenRecord>(
+    path,
+    parseTokenFile,
+    (p, cause) => new TokenFileError(p, 'cannot be read', { cause }),
+  );
+  const refresh = (strict: boolean): void => file.refresh(strict);
+  const save = (next: TokenRecord[]): Promise<void> => file.save(next);
 
   return {
     async create(request) {
@@ -83,24 +68,24 @@ export async function openTokenStore(
         ...(request.uid ? { uid: request.uid } : {}),
         ...(components.clock ? { createdAt: rfc3339(components.clock.now()) } : {}),
       };
-      await save([...records, record]);
+      await save([...file.records(), record]);
       return { id, token };
     },
     lookup(token) {
       if (!token || Buffer.byteLength(token) > tokenBytesMax) return undefined;
       refresh(false);
-      return findRecord(records, tokenHash(token));
+      return findRecord(file.records(), tokenHash(token));
     },
     async revoke(id) {
       refresh(true);
-      const next = records.filter((r) => r.id !== id);
-      if (next.length === records.length) return false;
+      const next = file.records().filter((r) => r.id !== id);
+      if (next.length === file.records().length) return false;
       await save(next);
       return true;
     },
     list() {
       refresh(false);
-      return records.map(({ sha256: _, ...summary }) => summary);
+      return file.records().map(({ sha256: _, ...summary }) => summary);
     },
   };
 }
@@ -113,17 +98,6 @@ function findRecord(records: readonly TokenRecord[], hash: string): UserInfo | u
   }
   if (!found) return undefined;
   return { name: found.user, groups: [...found.groups], ...(found.uid ? { uid: found.uid } : {}) };
-}
-
-function fileStamp(path: string): string | undefined {
-  let s: Stats;
-  try {
-    s = statSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TokenFileError(path, 'cannot be read', { cause: e });
-  }
-  return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 }
 
 function checkRequest(request: TokenRequest): void {

@@ -9,13 +9,13 @@
  *   const { token } = await tokens.create({ ttlMs: 24 * 3600_000, site: 'store-42' });
  *   tokens.verify(parseJoinToken(token).credential); // { id, site: 'store-42' }
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
 import { checkSite, formatJoinToken } from '@wisp/api/wire/join.ts';
 import { rfc3339, type Clock, type Random } from '@wisp/core';
-import { privateFileMode, writeFileAtomic } from '../pki/pem-files.ts';
 import { hashesEqual, newToken, tokenBytesMax, tokenHash } from '../auth/token-format.ts';
 import { JoinTokenFileError, JoinTokenRefusedError } from './errors.ts';
 import { parseJoinTokenFile, type JoinTokenRecord } from './join-token-file.ts';
+
+import { openRecordFile } from '../auth/record-file.ts';
 
 export const joinTokensFile = 'join-tokens.json';
 export const joinTokenTtlMsDefault = 24 * 3600 * 1000;
@@ -51,28 +51,13 @@ export async function openJoinTokenStore(
   components: JoinTokenStoreComponents,
 ): Promise<JoinTokenStore> {
   const { clock } = components;
-  let records: JoinTokenRecord[] = [];
-  let seen: string | undefined;
-
-  // Fails closed: a file that cannot be read refuses every token until it is fixed.
-  const refresh = (strict: boolean): void => {
-    const stamp = fileStamp(path);
-    if (stamp === seen) return;
-    try {
-      records = stamp === undefined ? [] : parseJoinTokenFile(path, readFileSync(path, 'utf8'));
-      seen = stamp;
-    } catch (e) {
-      records = [];
-      seen = undefined;
-      if (strict) throw e;
-    }
-  };
-  const save = async (next: JoinTokenRecord[]): Promise<void> => {
-    await writeFileAtomic(path, `${JSON.stringify({ tokens: next }, null, 2)}\n`, privateFileMode);
-    records = next;
-    seen = fileStamp(path);
-  };
-  refresh(true);
+  const file = openRecordFile<JoinTokenRecord>(
+    path,
+    parseJoinTokenFile,
+    (p, cause) => new JoinTokenFileError(p, 'cannot be read', { cause }),
+  );
+  const refresh = (strict: boolean): void => file.refresh(strict);
+  const save = (next: JoinTokenRecord[]): Promise<void> => file.save(next);
 
   return {
     async create(request) {
@@ -91,7 +76,7 @@ export async function openJoinTokenStore(
         ...(expiresAt ? { expiresAt } : {}),
         ...(request.site ? { site: request.site } : {}),
       };
-      await save([...records, record]);
+      await save([...file.records(), record]);
       return { id, token: formatJoinToken(components.caHash, token), expiresAt };
     },
     verify(credential) {
@@ -99,7 +84,7 @@ export async function openJoinTokenStore(
         throw new JoinTokenRefusedError('malformed', 'join token: malformed');
       }
       refresh(false);
-      const found = findRecord(records, tokenHash(credential));
+      const found = findRecord(file.records(), tokenHash(credential));
       if (!found) throw new JoinTokenRefusedError('unknown', 'join token: unknown');
       if (found.expiresAt && Date.parse(found.expiresAt) <= clock.now()) {
         throw new JoinTokenRefusedError('expired', `join token ${found.id}: expired`);
@@ -108,14 +93,14 @@ export async function openJoinTokenStore(
     },
     async revoke(id) {
       refresh(true);
-      const next = records.filter((r) => r.id !== id);
-      if (next.length === records.length) return false;
+      const next = file.records().filter((r) => r.id !== id);
+      if (next.length === file.records().length) return false;
       await save(next);
       return true;
     },
     list() {
       refresh(false);
-      return records.map(({ sha256: _, ...summary }) => summary);
+      return file.records().map(({ sha256: _, ...summary }) => summary);
     },
   };
 }
@@ -127,15 +112,4 @@ function findRecord(records: readonly JoinTokenRecord[], hash: string) {
     if (hashesEqual(r.sha256, hash) && !found) found = r;
   }
   return found;
-}
-
-function fileStamp(path: string): string | undefined {
-  let s: Stats;
-  try {
-    s = statSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new JoinTokenFileError(path, 'cannot be read', { cause: e });
-  }
-  return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Clock, Random } from '@wisp/core';
 import { CertificateFileError } from './errors.ts';
 import { generateKeyPair, privateKeyPem, spkiDer } from './keys.ts';
-import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from './pem-files.ts';
+import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 import { signCertificate } from './sign.ts';
 import { x509 } from './x509.ts';
 

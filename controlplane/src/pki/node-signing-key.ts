@@ -12,7 +12,7 @@ import type { Random } from '@wisp/core';
 import { signingKeyId } from '@wisp/api/wire/identity.ts';
 import { CertificateFileError } from './errors.ts';
 import { generateKeyPair, privateKeyPem } from './keys.ts';
-import { privateFileMode, readIfExists, writeFileAtomic } from './pem-files.ts';
+import { privateFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 
 export const signingKeyFile = 'signing.key';
 

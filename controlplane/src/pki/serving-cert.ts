@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ClusterCa } from './ca.ts';
 import { issueServerCert, type IssuedCert } from './issue.ts';
 import { spkiDer } from './keys.ts';
-import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from './pem-files.ts';
+import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 
 export const servingCertFile = 'apiserver.crt';
 export const servingKeyFile = 'apiserver.key';

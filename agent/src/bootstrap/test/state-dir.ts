@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../files.ts';
+import { writeFileAtomic } from '@wisp/core';
 import { boxKeyFile, nodeKeyFile } from '../node-keys.ts';
 import { saveNodeState } from '../node-state.ts';
 import { boxKeyPem, caPem, nodeCertPem, nodeKeyPem } from './fixtures.ts';
