@@ -6,6 +6,7 @@ import { serverCommand, upCommand } from './commands/server.ts';
 import { kubeconfigCommand } from './commands/kubeconfig.ts';
 import { nodeCommand } from './commands/node.ts';
 import { tokenCommand } from './commands/token.ts';
+import { agentCommand } from './commands/agent.ts';
 import { UsageError } from './flags.ts';
 
 interface Command {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   kubeconfig: kubeconfigCommand,
   token: tokenCommand,
   node: nodeCommand,
+  agent: agentCommand,
 };
 
 function usage(): string {

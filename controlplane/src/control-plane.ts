@@ -10,7 +10,8 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Clock, Random, Store } from '@wisp/core';
+import type { P2pInfo } from '@wisp/api/wire/protocols.ts';
+import type { Clock, Gossip, NetworkGossip, Random, Store, VerifyPeer } from '@wisp/core';
 import { createApiApp } from './apiserver/app.ts';
 import type { ApiServerInit } from './apiserver/app.ts';
 import { createHttpsServer } from './apiserver/https-server.ts';
@@ -44,6 +45,9 @@ import type { ClusterCa } from './pki/index.ts';
 import { createRegistry } from './registry/registry.ts';
 import type { Registry } from './registry/registry.ts';
 import type { AdmissionPlugin } from './registry/types.ts';
+import { createDistributor } from './distributor/distributor.ts';
+import type { Distributor, DistributorInit } from './distributor/distributor.ts';
+import { createNodePeers } from './distributor/node-peers.ts';
 
 export interface ControlPlaneInit extends ApiServerInit {
   readonly dataDir: string;
@@ -60,6 +64,15 @@ export interface ControlPlaneInit extends ApiServerInit {
   readonly admission?: AdmissionInit;
   /** Node join: certificate lifetime, cluster CIDR and per-node mask. */
   readonly join?: NodeJoinInit;
+  /** The distributor's debounce and workers; used only with a `gossip` component. */
+  readonly distributor?: DistributorInit;
+}
+
+/** What the composition root needs to build the control plane's libp2p node. */
+export interface ControlPlaneP2p {
+  /** The peer admission check: node certificate trusted, and remembered for the status protocol. */
+  readonly verifyPeer: VerifyPeer;
+  readonly nodeJoin: NodeJoin;
 }
 
 export interface ControlPlaneComponents {
@@ -70,6 +83,8 @@ export interface ControlPlaneComponents {
   readonly admission?: readonly AdmissionPlugin[];
   readonly logs?: PodLogSource;
   readonly log?: (message: string, error?: unknown) => void;
+  /** Builds the gossip node (libp2p in `wisp server`); absent: no distributor runs. */
+  readonly gossip?: (p2p: ControlPlaneP2p) => Gossip | Promise<Gossip>;
 }
 
 export interface ControlPlane {
@@ -82,6 +97,8 @@ export interface ControlPlane {
   tokens(): TokenStore;
   /** Join tokens, node certificates, revocations, the trust check and the signing key. */
   nodeJoin(): NodeJoin;
+  /** The distributor, once started with a `gossip` component. */
+  distributor(): Distributor | undefined;
   /** A client-certificate kubeconfig for a user and groups. */
   kubeconfig(user: { user: string; groups: readonly string[]; days?: number }): Promise<string>;
 }
@@ -112,6 +129,8 @@ export function createControlPlane(
   let tokenStore: TokenStore | undefined;
   let nodeJoin: NodeJoin | undefined;
   let server: HttpsServer | undefined;
+  let gossip: Gossip | undefined;
+  let distributor: Distributor | undefined;
   const rbac = createRbacCache(registry, clock);
   const compactor = createCompactor(
     { intervalMs: init.compactIntervalMs },
@@ -167,7 +186,7 @@ export function createControlPlane(
         authenticate,
         authorizer,
         logs: components.logs,
-        extraRoutes: nodeJoin.routes(authenticate, authorizer),
+        extraRoutes: nodeJoin.routes(authenticate, authorizer, () => p2pInfoOf(gossip)),
       });
       server = createHttpsServer(
         {
@@ -180,9 +199,26 @@ export function createControlPlane(
         app as never,
       );
       await server.start();
+      // --- distributor (issue 3): only with a gossip component; built before the controllers
+      // start, since it asks their shared informer factory for its informers.
+      if (components.gossip) {
+        const peers = createNodePeers({}, { trust: nodeJoin.trust });
+        gossip = await components.gossip({ verifyPeer: peers.verifyPeer, nodeJoin });
+        distributor = createDistributor(init.distributor ?? {}, {
+          ...{ registry, clock, random, gossip, peers, authorizer, log },
+          informers: controllers?.informers,
+          signingKey: nodeJoin.signingKey,
+          revocations: nodeJoin.revocations,
+        });
+      }
       await controllers?.start();
+      await gossip?.start();
+      await distributor?.start();
+      // --- end distributor
     },
     async stop() {
+      await distributor?.stop();
+      await gossip?.stop();
       await controllers?.stop();
       await server?.stop();
       server = undefined;
@@ -202,6 +238,7 @@ export function createControlPlane(
       if (!tokenStore) throw new Error('control plane not started');
       return tokenStore;
     },
+    distributor: () => distributor,
     nodeJoin: () => {
       if (!nodeJoin) throw new Error('control plane not started');
       return nodeJoin;
@@ -216,4 +253,13 @@ export function createControlPlane(
       });
     },
   };
+}
+
+/** What `GET /wisp/v1/p2p` answers: a gossip on a real network has addresses to dial. */
+function p2pInfoOf(gossip: Gossip | undefined): P2pInfo | undefined {
+  const network = gossip as Partial<NetworkGossip> | undefined;
+  if (!network?.addresses || !network.peerId) return undefined;
+  const suffix = `/p2p/${network.peerId}`;
+  const addresses = network.addresses().map((a) => (a.endsWith(suffix) ? a : `${a}${suffix}`));
+  return { peerId: network.peerId, addresses };
 }

@@ -10,4 +10,6 @@ export * from './errors.ts';
 export * from './lifecycle.ts';
 export * from './store.ts';
 export * from './watch-hub.ts';
+export * from './gossip.ts';
 export * from './files.ts';
+export * from './pod-runtime.ts';

@@ -24,7 +24,7 @@ export async function startWispServer(extraArgs: string[] = []): Promise<Running
   const dataDir = mkdtempSync(join(tmpdir(), 'wisp-it-'));
   const child = spawn(
     process.execPath,
-    [WISP_BIN, 'server', '--data-dir', dataDir, '--port', '0', ...extraArgs],
+    [WISP_BIN, 'server', '--data-dir', dataDir, '--port', '0', '--p2p-port', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -7,3 +7,6 @@ export * from './fake-clock.ts';
 export * from './memory-store.ts';
 export * from './store-conformance.ts';
 export { TooSlowError, FutureRevisionError } from './store-errors.ts';
+export * from './fake-runtime.ts';
+export * from './memory-gossip.ts';
+export * from './gossip-conformance.ts';

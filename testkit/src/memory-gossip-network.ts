@@ -1,6 +1,6 @@
 /**
  * The wires between MemoryGossip nodes: which links are wanted, which are up (both ends running,
- * not partitioned), and what happens to a packet on its way — delay, loss, duplication, replay —
+ * not partitioned), and what happens to a packet on its way (delay, loss, duplication, replay),
  * all on the injected Clock and Random, so a run is reproducible from its seed.
  */
 import type { Clock, Random } from '@wisp/core';

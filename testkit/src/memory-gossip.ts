@@ -64,7 +64,8 @@ export interface MemoryGossipInit extends GossipLimitsInit {
   readonly verifyPeer?: VerifyPeer;
 }
 
-type Node = MemoryGossip | string;
+/** A node, or its peer id. */
+type Node = { readonly peerId: string } | string;
 
 export class MemoryNetwork {
   readonly #wires: MemoryWires;
@@ -75,7 +76,10 @@ export class MemoryNetwork {
   constructor(init: MemoryNetworkInit, components: { clock: Clock; random: Random }) {
     this.#init = init;
     this.#random = components.random;
-    this.#wires = new MemoryWires({ ...memoryFaultDefaults, ...withoutUndefined(init) }, components);
+    this.#wires = new MemoryWires(
+      { ...memoryFaultDefaults, ...withoutUndefined(init) },
+      components,
+    );
   }
 
   node(init: MemoryGossipInit): MemoryGossip {
@@ -264,7 +268,12 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
         resolve(body);
       };
       this.#pending.set(id, { peer, protocol, succeed, fail });
-      this.#wires.transmit(this.peerId, peer, { type: 'request', id, protocol, data: data.slice() });
+      this.#wires.transmit(this.peerId, peer, {
+        type: 'request',
+        id,
+        protocol,
+        data: data.slice(),
+      });
     });
   }
 
@@ -311,7 +320,10 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     if (!this.#running) return;
     if (packet.type === 'gossip') void this.#receiveGossip(packet, from);
     else if (packet.type === 'request') void this.#receiveRequest(packet, from);
-    else this.#pending.get(packet.id)?.let(packet.frame);
+    else {
+      const pending = this.#pending.get(packet.id);
+      if (pending) settleResponse(pending, packet.frame);
+    }
   }
 
   async #receiveGossip(packet: Packet & { type: 'gossip' }, from: string): Promise<void> {
@@ -345,12 +357,13 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   }
 
   async #receiveRequest(packet: Packet & { type: 'request' }, from: string): Promise<void> {
-    const frame = await answerRequest(packet, from, {
+    const frame = await answerRequest(packet.data, from, {
       admitted: this.#admission.decided(from),
       handler: this.#protocols.get(packet.protocol),
       requestBytesMax: this.#limits.requestBytesMax,
     });
-    if (this.#running) this.#wires.transmit(this.peerId, from, { type: 'response', id: packet.id, frame });
+    if (this.#running)
+      this.#wires.transmit(this.peerId, from, { type: 'response', id: packet.id, frame });
   }
 
   #fanOut(packet: Packet & { type: 'gossip' }, except?: string): void {
@@ -370,5 +383,3 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     }
   }
 }
-
-export { settleResponse };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { caPath, joinPath, renewPath, revocationsPath } from '@wisp/api/wire/join.ts';
+import { decodeP2pInfo, p2pInfoPath, type P2pInfo } from '@wisp/api/wire/protocols.ts';
 import { seededRandom } from '@wisp/core';
 import { createApiApp } from '../apiserver/app.ts';
 import { createAuthenticator } from '../auth/authn.ts';
@@ -19,6 +20,7 @@ describe('join routes on the apiserver app', () => {
   let admin: string;
   let viewer: string;
   let dir: string;
+  let p2p: P2pInfo | undefined;
 
   before(async () => {
     f = await joinFixture();
@@ -37,7 +39,7 @@ describe('join routes on the apiserver app', () => {
         clock: f.clock,
         authenticate,
         authorizer,
-        extraRoutes: f.nodes.routes(authenticate, authorizer),
+        extraRoutes: f.nodes.routes(authenticate, authorizer, () => p2p),
       },
     );
   });
@@ -101,5 +103,15 @@ describe('join routes on the apiserver app', () => {
       names.map((r) => r.nodeName),
       ['edge-9'],
     );
+  });
+
+  it('tells anyone the control plane libp2p addresses, or 503 while it runs none', async () => {
+    p2p = undefined;
+    assert.equal((await app.request(p2pInfoPath)).status, 503);
+    const peerId = '12D3KooWK6S2waYszZTdVwwYpYsWkSfBM1ioP5GH1fTfZ9H933Sz';
+    p2p = { peerId, addresses: [`/ip4/127.0.0.1/tcp/6445/p2p/${peerId}`] };
+    const res = await app.request(p2pInfoPath);
+    assert.equal(res.status, 200);
+    assert.deepEqual(decodeP2pInfo(await res.text()), p2p);
   });
 });

@@ -8,6 +8,8 @@
  *   POST /wisp/v1/renew        a trusted node client certificate → JoinResponse
  *   GET  /wisp/v1/revocations  any authenticated user: the revoked node names
  *   POST /wisp/v1/revocations  {nodeName}; allowed to whoever may create `nodes/revocation`
+ *   GET  /wisp/v1/p2p          public: the control plane's libp2p peer id and addresses, which
+ *                              an agent fetches over the CA-pinned TLS after joining and dials
  *
  *   createApiApp(init, { ...components, extraRoutes: (app) => addJoinRoutes(app, deps) });
  */
@@ -21,6 +23,7 @@ import {
   revocationsPath,
 } from '@wisp/api/wire/join.ts';
 import { checkNodeName } from '@wisp/api/wire/join.ts';
+import { p2pInfoPath, type P2pInfo } from '@wisp/api/wire/protocols.ts';
 import type { Env, Authorizer } from '../apiserver/app.ts';
 import { respondError } from '../apiserver/app.ts';
 import { readBody } from '../apiserver/body.ts';
@@ -40,10 +43,23 @@ export interface JoinRoutesComponents {
   readonly revocations: NodeRevocations;
   readonly authenticate: (req: AuthRequest) => Promise<UserInfo | undefined>;
   readonly authorizer: Authorizer;
+  /** The control plane's libp2p node; undefined while (or when) it runs none. */
+  readonly p2p?: () => P2pInfo | undefined;
 }
 
 export function addJoinRoutes(app: Hono<Env>, deps: JoinRoutesComponents): void {
   app.get(caPath, (c) => c.body(deps.caPem, 200, { 'content-type': 'application/x-pem-file' }));
+
+  app.get(p2pInfoPath, (c) => {
+    const info = deps.p2p?.();
+    if (!info || info.addresses.length === 0) {
+      return c.json(
+        failure(503, 'ServiceUnavailable', 'the control plane runs no libp2p node'),
+        503,
+      );
+    }
+    return c.json(info);
+  });
 
   app.post(joinPath, async (c) => {
     try {

@@ -110,18 +110,17 @@ export function createJoinService(
       refuseRevoked(request.nodeName);
       const site = grant.site ?? request.site;
       const podCidr = await podCidrs.allocate(request.nodeName);
+      const x25519 = fromBase64Url(request.x25519PublicKey, 'x25519PublicKey', 32);
       const response = await answer(
         { nodeName: request.nodeName, site, podCidr },
-        {
-          ed25519: fromBase64Url(request.ed25519PublicKey, 'ed25519PublicKey', 32),
-          x25519: fromBase64Url(request.x25519PublicKey, 'x25519PublicKey', 32),
-        },
+        { ed25519: fromBase64Url(request.ed25519PublicKey, 'ed25519PublicKey', 32), x25519 },
       );
       await registerNode(registry, {
         nodeName: request.nodeName,
         site,
         labels: request.labels,
         podCidr,
+        x25519PublicKey: toBase64Url(x25519),
       });
       stats.joinsGranted++;
       return response;

@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import type { Clock, Random, Store } from '@wisp/core';
 import type { Hono } from 'hono';
+import type { P2pInfo } from '@wisp/api/wire/protocols.ts';
 import type { Authorizer, Env } from '../apiserver/app.ts';
 import type { Authenticate } from '../auth/authn.ts';
 import type { ClusterCa } from '../pki/ca.ts';
@@ -45,8 +46,12 @@ export interface NodeJoin {
   readonly signingKey: NodeSigningKey;
   /** The authenticator with node certificates checked against time and revocations. */
   checked(authenticate: Authenticate): Authenticate;
-  /** The `extraRoutes` hook of the apiserver app. */
-  routes(authenticate: Authenticate, authorizer: Authorizer): (app: Hono<Env>) => void;
+  /** The `extraRoutes` hook of the apiserver app; `p2p` answers `GET /wisp/v1/p2p`. */
+  routes(
+    authenticate: Authenticate,
+    authorizer: Authorizer,
+    p2p?: () => P2pInfo | undefined,
+  ): (app: Hono<Env>) => void;
   stop(): Promise<void>;
 }
 
@@ -77,7 +82,7 @@ export async function openNodeJoin(init: NodeJoinInit, c: NodeJoinComponents): P
     trust,
     signingKey,
     checked: (authenticate) => withNodeCertificateChecks(authenticate, trust),
-    routes: (authenticate, authorizer) => (app) =>
+    routes: (authenticate, authorizer, p2p) => (app) =>
       addJoinRoutes(app, {
         caPem: ca.certPem,
         joins,
@@ -85,6 +90,7 @@ export async function openNodeJoin(init: NodeJoinInit, c: NodeJoinComponents): P
         revocations,
         authenticate,
         authorizer,
+        ...(p2p ? { p2p } : {}),
       }),
     stop: async () => revocations.stop(),
   };

@@ -1,0 +1,107 @@
+/**
+ * The agent after bootstrap (DESIGN §5): desired-state sync → pod manager → status reporter, on
+ * one injected Gossip, runtime and clock. The composition root (`wisp agent`) builds the real
+ * ones; tests pass MemoryGossip, FakeRuntime and a FakeClock.
+ *
+ *   const agent = createAgent(
+ *     { nodeName, site, podCidr, dataDir, serverPeerId, signing },
+ *     { gossip, runtime, clock, nodeKey, x25519SecretKey },
+ *   );
+ *   await agent.start();
+ */
+import type { EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
+import { startAll, stopAll, type Clock, type Gossip, type PodRuntime } from '@wisp/core';
+import { createPodManager, type PodManager, type PodManagerInit } from './pods/pod-manager.ts';
+import { defaultHostname, nodeStatusOf } from './status/node-status.ts';
+import { createStatusReporter, type StatusReporter } from './status/status-reporter.ts';
+import { createDesiredSync, type DesiredSync } from './sync/desired-sync.ts';
+
+export interface AgentInit extends Omit<PodManagerInit, 'hostIp'> {
+  readonly site: string;
+  readonly serverPeerId: string;
+  /** The distributor's signing key (from the join state): the only key documents may carry. */
+  readonly signing: { readonly keyId: string; readonly publicKey: Uint8Array };
+  readonly hostIp?: string;
+  readonly hostname?: string;
+  readonly statusQueueItemsMax?: number;
+  readonly leaseIntervalMs?: number;
+}
+
+export interface AgentComponents {
+  readonly gossip: Gossip;
+  readonly runtime: PodRuntime;
+  readonly clock: Clock;
+  /** The node's Ed25519 key, signing its status. */
+  readonly nodeKey: EnvelopeSigningKey;
+  readonly x25519SecretKey: Uint8Array;
+  readonly onError?: (e: unknown) => void;
+}
+
+export interface Agent {
+  readonly sync: DesiredSync;
+  readonly pods: PodManager;
+  readonly status: StatusReporter;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAgent(init: AgentInit, c: AgentComponents): Agent {
+  const hostIp = init.hostIp ?? '127.0.0.1';
+  const hostname = init.hostname ?? defaultHostname();
+  const onError = c.onError;
+  const status: StatusReporter = createStatusReporter(
+    {
+      nodeName: init.nodeName,
+      serverPeerId: init.serverPeerId,
+      ...(init.statusQueueItemsMax ? { statusQueueItemsMax: init.statusQueueItemsMax } : {}),
+      ...(init.leaseIntervalMs ? { leaseIntervalMs: init.leaseIntervalMs } : {}),
+    },
+    {
+      gossip: c.gossip,
+      clock: c.clock,
+      nodeKey: c.nodeKey,
+      nodeStatus: () =>
+        nodeStatusOf(
+          { hostIp, hostname, site: init.site, runtimeClasses: c.runtime.runtimeClasses },
+          c.clock.now(),
+        ),
+      appliedRevision: () => sync.revision,
+      podStatuses: () => pods.statuses(),
+      ...(onError ? { onError } : {}),
+    },
+  );
+  const pods = createPodManager(
+    { ...init, hostIp },
+    { runtime: c.runtime, clock: c.clock, onStatus: (e) => status.reportPods(e), ...opt(onError) },
+  );
+  const { keyId, publicKey } = init.signing;
+  const sync = createDesiredSync(
+    {
+      nodeName: init.nodeName,
+      site: init.site,
+      dataDir: init.dataDir,
+      serverPeerId: init.serverPeerId,
+    },
+    {
+      gossip: c.gossip,
+      trusted: (id) => (id === keyId ? publicKey : undefined),
+      x25519SecretKey: c.x25519SecretKey,
+      onDesired: (state) => void pods.setDesired(state.doc.pods),
+      ...opt(onError),
+    },
+  );
+  // Pods first (they must know what ran before the first document arrives), then sync, then
+  // status, so the first report already reflects the kept document.
+  const services = [pods, sync, status];
+  return {
+    sync,
+    pods,
+    status,
+    start: () => startAll(services),
+    stop: () => stopAll(services),
+  };
+}
+
+function opt(onError: ((e: unknown) => void) | undefined) {
+  return onError ? { onError } : {};
+}

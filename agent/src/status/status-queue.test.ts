@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { StatusQueue } from './status-queue.ts';
+
+describe('StatusQueue', () => {
+  it('keeps only the latest status per object', () => {
+    const q = new StatusQueue<string>(10);
+    q.put('pod/a', 'a1');
+    q.put('pod/b', 'b1');
+    q.put('pod/a', 'a2');
+    assert.deepEqual(q.entries(), [
+      ['pod/b', 'b1'],
+      ['pod/a', 'a2'],
+    ]);
+  });
+
+  it('drops the oldest entry at statusQueueItemsMax', () => {
+    const q = new StatusQueue<number>(3);
+    for (let i = 0; i < 5; i++) q.put(`pod/${i}`, i);
+    assert.equal(q.size, 3);
+    assert.equal(q.dropped, 2);
+    assert.deepEqual(
+      q.entries().map(([k]) => k),
+      ['pod/2', 'pod/3', 'pod/4'],
+    );
+  });
+
+  it('keeps a newer status put while the older one was being sent', () => {
+    const q = new StatusQueue<string>(3);
+    q.put('node', 'v1');
+    const [[key, sent]] = q.entries();
+    q.put('node', 'v2');
+    q.remove(key, sent);
+    assert.deepEqual(q.entries(), [['node', 'v2']]);
+  });
+
+  it('refuses a limit below one', () => {
+    assert.throws(() => new StatusQueue(0), /statusQueueItemsMax/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * `wisp agent`: the agent's composition root — real clock and randomness, the libp2p adapter,
+ * and (until the wasm runtime lands in its own issue) the testkit FakeRuntime as the pod runtime.
+ * The control plane's libp2p addresses come from `GET /wisp/v1/p2p` over the CA-pinned TLS and
+ * are kept in the data dir, so a restart while the server is down still knows whom to dial.
+ */
+import { join, resolve } from 'node:path';
+import {
+  privateFileMode,
+  readIfExists,
+  systemClock,
+  systemRandom,
+  writeFileAtomic,
+  type Clock,
+} from '@wisp/core';
+import { decodeP2pInfo, p2pInfoPath, type P2pInfo } from '@wisp/api/wire/protocols.ts';
+import { httpsRequest } from '@wisp/agent/bootstrap/https-client.ts';
+import { fromBase64Url, signingKeyId } from '@wisp/api/wire/identity.ts';
+import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
+import { bootstrapNode, createPeerTrust, parseJoinConfig } from '@wisp/agent/bootstrap/index.ts';
+import { createAgent } from '@wisp/agent/agent.ts';
+import { createAgentGossip } from '@wisp/agent/p2p/libp2p-adapter.ts';
+import { defaultHostname, nodeLabels } from '@wisp/agent/status/node-status.ts';
+import { FakeRuntime } from '@wisp/testkit/fake-runtime.ts';
+import { parseFlags, UsageError } from '../flags.ts';
+import { waitForSignal } from '../signals.ts';
+
+const usage =
+  'usage: wisp agent --data-dir DIR --server URL [--token T] [--site S] [--name N]\n' +
+  '                  [--listen MULTIADDR] [--server-p2p MULTIADDR]\n' +
+  'Pods run in a fake runtime for now (containers run until stopped); the wasm runtime\n' +
+  'arrives in its own issue. --server-p2p overrides the control plane libp2p address\n' +
+  '(/p2p/<id>) that the agent otherwise asks the server for.';
+const p2pFile = 'server-p2p.json';
+
+export const agentCommand = {
+  summary: 'run a node agent (joins, then runs the pods the control plane assigns)',
+  async run(args: string[]): Promise<number> {
+    const { values } = parseFlags(args, {
+      'data-dir': { type: 'string' },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      site: { type: 'string' },
+      name: { type: 'string' },
+      listen: { type: 'string' },
+      'server-p2p': { type: 'string' },
+      help: { type: 'boolean' },
+    });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    if (!values['data-dir'] || !values.server) throw new UsageError(usage);
+    const dataDir = resolve(values['data-dir']);
+    const clock = systemClock();
+    const random = systemRandom();
+    const runtime = new FakeRuntime({ clock });
+    const hostname = defaultHostname();
+    const site = values.site ?? '';
+    const config = parseJoinConfig({
+      server: values.server,
+      token: values.token,
+      nodeName: values.name ?? hostname,
+      site,
+      labels: nodeLabels({ hostname, site, runtimeClasses: runtime.runtimeClasses }),
+    });
+    const creds = await bootstrapNode(config, { dataDir, clock, random });
+    const server = await serverP2pOf(values['server-p2p'], creds.state, dataDir, clock);
+    const trust = createPeerTrust({ caPem: creds.state.caPem }, { clock });
+    const onError = (e: unknown) =>
+      process.stderr.write(`wisp agent: ${e instanceof Error ? e.message : String(e)}\n`);
+    const gossip = createAgentGossip(
+      {
+        nodeKey: creds.keys.ed25519Seed,
+        certPem: creds.state.certificatePem,
+        allowedTopics: [siteTopic(creds.state.site), clusterTopic],
+        bootstrap: [...server.addresses],
+        ...(values.listen ? { listen: [values.listen] } : {}),
+      },
+      { clock, random, verifyPeer: (cert, peer) => trust.isCertificateTrusted(cert, peer) },
+    );
+    const signingPublicKey = fromBase64Url(creds.state.signingPublicKey, 'signingPublicKey', 32);
+    const agent = createAgent(
+      {
+        nodeName: creds.state.nodeName,
+        site: creds.state.site,
+        podCidr: creds.state.podCidr,
+        dataDir,
+        serverPeerId: server.peerId,
+        hostname,
+        signing: { keyId: creds.state.signingKeyId, publicKey: signingPublicKey },
+      },
+      {
+        gossip,
+        runtime,
+        clock,
+        nodeKey: {
+          keyId: signingKeyId(creds.keys.ed25519PublicKey),
+          secretKey: creds.keys.ed25519SecretKey,
+        },
+        x25519SecretKey: creds.keys.x25519SecretKey,
+        onError,
+      },
+    );
+    await gossip.start();
+    await agent.start();
+    process.stdout.write(
+      `wisp agent: node "${creds.state.nodeName}" (${creds.keys.peerId}) running\n`,
+    );
+    await waitForSignal();
+    await agent.stop();
+    await gossip.stop();
+    return 0;
+  },
+};
+
+/** The flag, else the server's answer (kept for offline restarts), else the kept answer. */
+async function serverP2pOf(
+  flag: string | undefined,
+  state: { readonly server: string; readonly caPem: string },
+  dataDir: string,
+  clock: Clock,
+): Promise<P2pInfo> {
+  if (flag !== undefined) {
+    const peerId = flag.split('/p2p/')[1] ?? '';
+    if (!peerId || peerId.includes('/')) {
+      throw new UsageError('--server-p2p must end in /p2p/<peer id>');
+    }
+    return { peerId, addresses: [flag] };
+  }
+  const path = join(dataDir, p2pFile);
+  try {
+    const url = new URL(p2pInfoPath, state.server).toString();
+    const res = await httpsRequest({ url, tls: { caPem: state.caPem } }, { clock });
+    if (res.status !== 200) throw new Error(`GET ${url}: HTTP ${res.status}: ${res.text}`);
+    const info = decodeP2pInfo(res.text);
+    await writeFileAtomic(path, JSON.stringify(info), privateFileMode);
+    return info;
+  } catch (e) {
+    const kept = await readIfExists(path);
+    if (kept === undefined) throw e;
+    process.stderr.write(`wisp agent: using the kept server address: ${String(e)}\n`);
+    return decodeP2pInfo(kept);
+  }
+}

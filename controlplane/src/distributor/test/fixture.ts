@@ -1,0 +1,192 @@
+/**
+ * A distributor on a MemoryStore registry, a FakeClock and a MemoryNetwork, with a real cluster
+ * CA so nodes are admitted by real certificates, and agents that are bare MemoryGossip nodes
+ * holding their own Ed25519 / X25519 keys.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nacl from 'tweetnacl';
+import { findResource, type KubeObject } from '@wisp/api';
+import { peerIdFromEd25519, signingKeyId } from '@wisp/api/wire/identity.ts';
+import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
+import { seededRandom, type Random } from '@wisp/core';
+import { FakeClock, MemoryStore } from '@wisp/testkit';
+import { MemoryNetwork, type MemoryGossip } from '@wisp/testkit/memory-gossip.ts';
+import { nodeRestrictionAdmission } from '../../auth/node-authorizer-admission.ts';
+import { registryNodeGraph } from '../../auth/node-authorizer-graph.ts';
+import { createNodeAuthorizer } from '../../auth/node-authorizer.ts';
+import { loadOrCreateCa, type ClusterCa } from '../../pki/ca.ts';
+import { issueNodeCertificate } from '../../pki/node-cert.ts';
+import { createNodeTrust } from '../../pki/node-trust.ts';
+import type { NodeRevocation } from '../../pki/node-revocations.ts';
+import { createRegistry, type Registry } from '../../registry/registry.ts';
+import { createDistributor, type Distributor } from '../distributor.ts';
+import { createNodePeers, type NodePeers } from '../node-peers.ts';
+
+export const startMs = Date.UTC(2030, 0, 1);
+export const site = 'store-42';
+export const topics = [siteTopic(site), siteTopic(''), clusterTopic];
+
+export interface Agent {
+  readonly nodeName: string;
+  readonly gossip: MemoryGossip;
+  readonly boxSecretKey: Uint8Array;
+  readonly signKey: { keyId: string; secretKey: Uint8Array };
+  readonly received: Uint8Array[];
+}
+
+export interface Fixture {
+  readonly clock: FakeClock;
+  readonly random: Random;
+  readonly store: MemoryStore;
+  readonly registry: Registry;
+  readonly net: MemoryNetwork;
+  readonly cp: MemoryGossip;
+  readonly peers: NodePeers;
+  readonly signingPublicKey: Uint8Array;
+  readonly signingKeyId: string;
+  readonly revoked: Set<string>;
+  distributor: Distributor;
+  startDistributor(): Promise<Distributor>;
+  revoke(nodeName: string): void;
+  agent(nodeName: string, seed: number): Promise<Agent>;
+  create(plural: string, obj: KubeObject): Promise<KubeObject>;
+  /** Advances fake time in small steps until `cond` holds (at most `withinMs`). */
+  until(cond: () => boolean, what: string, withinMs?: number): Promise<void>;
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const resource = (plural: string) =>
+  findResource(plural === 'leases' ? 'coordination.k8s.io' : '', plural)!;
+
+export async function fixture(): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'wisp-distributor-'));
+  const clock = new FakeClock({ nowMs: startMs });
+  const random = seededRandom(11);
+  const store = new MemoryStore();
+  const admission = [nodeRestrictionAdmission];
+  const registry = createRegistry({}, { store, clock, random, admission });
+  const ca: ClusterCa = await loadOrCreateCa(dir, { clock, random, commonName: 'wisp-ca' });
+  const revoked = new Set<string>();
+  const revocationListeners = new Set<(r: NodeRevocation) => void>();
+  const revocations = {
+    isRevoked: (n: string) => revoked.has(n),
+    onRevoked(l: (r: NodeRevocation) => void) {
+      revocationListeners.add(l);
+      return () => void revocationListeners.delete(l);
+    },
+  };
+  const trust = createNodeTrust({ caPem: ca.certPem }, { clock, revocations });
+  const peers = createNodePeers({}, { trust });
+  const net = new MemoryNetwork({}, { clock, random });
+  const cp = net.node({ allowedTopics: topics, verifyPeer: peers.verifyPeer, certPem: 'cp' });
+  cp.start();
+  const signing = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(3));
+  const signingKey = { keyId: signingKeyId(signing.publicKey), secretKey: signing.secretKey };
+  const authorizer = createNodeAuthorizer({ graph: registryNodeGraph(registry) });
+  const agents: MemoryGossip[] = [];
+  const make = () =>
+    createDistributor(
+      { debounceMs: 20 },
+      { registry, clock, random, gossip: cp, signingKey, peers, authorizer, revocations },
+    );
+
+  const f: Fixture = {
+    clock,
+    random,
+    store,
+    registry,
+    net,
+    cp,
+    peers,
+    signingPublicKey: signing.publicKey,
+    signingKeyId: signingKey.keyId,
+    revoked,
+    distributor: make(),
+    async startDistributor() {
+      f.distributor = make();
+      await f.distributor.start();
+      await f.settle();
+      return f.distributor;
+    },
+    revoke(nodeName) {
+      revoked.add(nodeName);
+      for (const l of revocationListeners) l({ nodeName, revokedAtMs: clock.now() });
+    },
+    async agent(nodeName, seed) {
+      const sign = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(seed));
+      const box = nacl.box.keyPair.fromSecretKey(new Uint8Array(32).fill(seed + 100));
+      const certPem = await issueNodeCertificate(ca, {
+        nodeName,
+        ed25519PublicKey: sign.publicKey,
+        x25519PublicKey: box.publicKey,
+        podCidr: `10.42.${seed}.0/24`,
+        site,
+      });
+      const peerId = peerIdFromEd25519(sign.publicKey);
+      const gossip = net.node({ peerId, certPem, allowedTopics: topics });
+      gossip.start();
+      agents.push(gossip);
+      const received: Uint8Array[] = [];
+      gossip.subscribe(siteTopic(site));
+      gossip.onMessage(siteTopic(site), (bytes) => received.push(bytes));
+      net.link(cp, gossip);
+      await f.until(() => cp.peers().includes(peerId), `${nodeName} admitted`);
+      const signKey = { keyId: signingKeyId(sign.publicKey), secretKey: sign.secretKey };
+      return { nodeName, gossip, boxSecretKey: box.secretKey, signKey, received };
+    },
+    create: (plural, obj) => registry.create(resource(plural), obj.metadata.namespace, obj),
+    async until(cond, what, withinMs = 10_000) {
+      for (let waited = 0; !cond(); waited += 10) {
+        if (waited >= withinMs) throw new Error(`${what}: not within ${withinMs} ms`);
+        await clock.advanceAsync(10);
+      }
+    },
+    async settle() {
+      // Let informer watches deliver, then the debounce and the workers run.
+      await clock.advanceAsync(10);
+      await f.until(() => f.distributor.idle(), 'distributor idle');
+      await clock.advanceAsync(10);
+    },
+    async close() {
+      await f.distributor.stop();
+      for (const a of agents) a.stop();
+      cp.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return f;
+}
+
+export function nodeObject(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'topology.kubernetes.io/zone': site } },
+  };
+}
+
+export function podObject(
+  name: string,
+  nodeName: string,
+  refs: { secret?: string; configMap?: string } = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      nodeName,
+      containers: [
+        {
+          name: 'c',
+          image: 'example/app:1',
+          envFrom: refs.configMap ? [{ configMapRef: { name: refs.configMap } }] : [],
+        },
+      ],
+      volumes: refs.secret ? [{ name: 's', secret: { secretName: refs.secret } }] : [],
+    },
+  } as KubeObject;
+}

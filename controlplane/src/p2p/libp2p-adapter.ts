@@ -1,0 +1,284 @@
+/**
+ * The control plane's libp2p node: TCP, Noise, Yamux, identify, gossipsub, and a circuit relay
+ * v2 server so agents behind NAT stay reachable through it. This file only wires libp2p to
+ * core's `GossipHost`; admission, limits, validation, framing and redialling live in
+ * `createHostedGossip` (core), shared with the agent. The host wiring below mirrors the agent's
+ * adapter line for line: libp2p may be imported from one file per side only (DESIGN §3).
+ *
+ *   const gossip = createControlPlaneGossip(
+ *     { nodeKey, certPem, allowedTopics, listen: ['/ip4/0.0.0.0/tcp/6445'] },
+ *     { clock, random, verifyPeer },
+ *   );
+ *   await gossip.start();
+ *   await gossip.publish(siteTopic('store-42'), signedNodeDesired);
+ */
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
+import { privateKeyFromRaw } from '@libp2p/crypto/keys';
+import { gossipsub, type GossipSub, type TopicValidatorResult } from '@libp2p/gossipsub';
+import { identify } from '@libp2p/identify';
+import type { Connection, PrivateKey, Stream } from '@libp2p/interface';
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
+import { tcp } from '@libp2p/tcp';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p';
+import {
+  createHostedGossip,
+  ed25519Libp2pRaw,
+  GossipNoHandlerError,
+  GossipPeerUnreachableError,
+  gossipRouterOptions,
+  resolveGossipLimits,
+  type ByteStream,
+  type GossipHost,
+  type GossipHostListener,
+  type NetworkGossip,
+  type NetworkGossipComponents,
+  type NetworkGossipInit,
+  type StreamHandler,
+} from '@wisp/core';
+
+export interface ControlPlaneGossipInit extends NetworkGossipInit {
+  /** Agents that may hold a relay slot here at once. */
+  readonly relayReservationsMax?: number;
+}
+
+export type ControlPlaneGossipComponents = NetworkGossipComponents;
+
+export const controlPlaneP2pDefaults = {
+  listen: ['/ip4/0.0.0.0/tcp/6445'],
+  relayReservationsMax: 1024,
+  connectionsMax: 2048,
+  inboundConnectionsPerHostPerSecondMax: 200,
+  pendingInboundConnectionsMax: 512,
+} as const;
+
+export function createControlPlaneGossip(
+  init: ControlPlaneGossipInit,
+  components: ControlPlaneGossipComponents,
+): NetworkGossip {
+  const privateKey = privateKeyFromRaw(ed25519Libp2pRaw(init.nodeKey));
+  const limits = resolveGossipLimits(init);
+  const d = controlPlaneP2pDefaults;
+  const options = (): Libp2pOptions<Services> => ({
+    privateKey,
+    start: false,
+    addresses: { listen: [...(init.listen ?? d.listen)] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: connectionLimits(init, d),
+    connectionGater: gater(init.dialFilter),
+    services: {
+      identify: identify(),
+      pubsub: gossipsub(
+        gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
+      ),
+      relay: circuitRelayServer({
+        reservations: {
+          maxReservations: init.relayReservationsMax ?? d.relayReservationsMax,
+          // Both ends admit each other (or drop the circuit) within the admission deadline; a
+          // time or data cap would cut gossip between admitted nodes.
+          applyDefaultLimit: false,
+        },
+      }),
+    },
+  });
+  const host = new Libp2pHost({
+    privateKey,
+    options,
+    topics: limits.allowedTopics,
+    dialDiscovered: false,
+  });
+  const identity = { certPem: init.certPem, verifyPeer: components.verifyPeer };
+  return createHostedGossip(init, { ...components, host, identity });
+}
+
+type ConnectionLimits = Required<
+  Pick<
+    NetworkGossipInit,
+    'connectionsMax' | 'inboundConnectionsPerHostPerSecondMax' | 'pendingInboundConnectionsMax'
+  >
+>;
+
+function connectionLimits(init: NetworkGossipInit, defaults: ConnectionLimits) {
+  return {
+    maxConnections: init.connectionsMax ?? defaults.connectionsMax,
+    inboundConnectionThreshold:
+      init.inboundConnectionsPerHostPerSecondMax ?? defaults.inboundConnectionsPerHostPerSecondMax,
+    maxIncomingPendingConnections:
+      init.pendingInboundConnectionsMax ?? defaults.pendingInboundConnectionsMax,
+  };
+}
+
+function gater(dialFilter: ((address: string) => boolean) | undefined) {
+  return {
+    denyDialMultiaddr: (ma: { toString(): string }) => !(dialFilter?.(ma.toString()) ?? true),
+  };
+}
+
+interface Services extends Record<string, unknown> {
+  pubsub: GossipSub;
+}
+
+interface HostInit {
+  readonly privateKey: PrivateKey;
+  /** A fresh configuration per start: libp2p services cannot be restarted. */
+  readonly options: () => Libp2pOptions<Services>;
+  /** Every allowed topic gets the validator, subscribed or not (relayed messages too). */
+  readonly topics: readonly string[];
+  readonly dialDiscovered: boolean;
+}
+
+class Libp2pHost implements GossipHost {
+  readonly peerId: string;
+  readonly #init: HostInit;
+  readonly #handlers = new Map<string, StreamHandler>();
+  #listener: GossipHostListener | undefined;
+  #node: Libp2p<Services> | undefined;
+
+  constructor(init: HostInit) {
+    this.peerId = peerIdFromPrivateKey(init.privateKey).toString();
+    this.#init = init;
+  }
+
+  setListener(listener: GossipHostListener): void {
+    this.#listener = listener;
+  }
+
+  async start(): Promise<void> {
+    const node = await createLibp2p(this.#init.options());
+    const listener = this.#listener!;
+    node.addEventListener('peer:connect', (e) => listener.peerConnected(e.detail.toString()));
+    node.addEventListener('peer:disconnect', (e) => listener.peerDisconnected(e.detail.toString()));
+    if (this.#init.dialDiscovered) {
+      node.addEventListener('peer:discovery', (e) => {
+        if (node.getConnections(e.detail.id).length === 0) node.dial(e.detail.id).catch(() => {});
+      });
+    }
+    const pubsub = node.services.pubsub;
+    pubsub.addEventListener('message', ({ detail: m }) => {
+      listener.message(m.topic, m.data, m.type === 'signed' ? m.from.toString() : '');
+    });
+    for (const topic of this.#init.topics) {
+      pubsub.topicValidators.set(topic, async (source, m) => {
+        const author = m.type === 'signed' ? m.from.toString() : '';
+        const verdict = await listener.validate(m.topic, m.data, source.toString(), author);
+        return verdict as TopicValidatorResult;
+      });
+    }
+    for (const [protocol, handler] of this.#handlers) await this.#register(node, protocol, handler);
+    this.#node = node;
+    await node.start();
+  }
+
+  async stop(): Promise<void> {
+    const node = this.#node;
+    this.#node = undefined;
+    await node?.stop();
+  }
+
+  subscribe(topic: string): void {
+    this.#live().services.pubsub.subscribe(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    this.#live().services.pubsub.unsubscribe(topic);
+  }
+
+  async publish(topic: string, data: Uint8Array): Promise<void> {
+    await this.#live().services.pubsub.publish(topic, data);
+  }
+
+  async handle(protocol: string, handler: StreamHandler): Promise<void> {
+    this.#handlers.set(protocol, handler);
+    if (this.#node) await this.#register(this.#node, protocol, handler);
+  }
+
+  async unhandle(protocol: string): Promise<void> {
+    this.#handlers.delete(protocol);
+    await this.#node?.unhandle(protocol);
+  }
+
+  async openStream(peer: string, protocol: string, signal: AbortSignal): Promise<ByteStream> {
+    const connection = this.#openConnection(peer);
+    try {
+      const opts = { signal, runOnLimitedConnection: true };
+      return byteStream(await connection.newStream(protocol, opts));
+    } catch (e) {
+      if ((e as Error).name === 'UnsupportedProtocolError') {
+        throw new GossipNoHandlerError(peer, protocol);
+      }
+      throw e;
+    }
+  }
+
+  async dial(address: string, signal: AbortSignal): Promise<string> {
+    const connection = await this.#live().dial(multiaddr(address), { signal });
+    return connection.remotePeer.toString();
+  }
+
+  async hangUp(peer: string): Promise<void> {
+    await this.#node?.hangUp(peerIdFromString(peer));
+  }
+
+  isConnected(peer: string): boolean {
+    return this.#connections(peer).length > 0;
+  }
+
+  addresses(): string[] {
+    return this.#node?.getMultiaddrs().map((a) => a.toString()) ?? [];
+  }
+
+  peerScore(peer: string): number | undefined {
+    const pubsub = this.#node?.services.pubsub as (GossipSub & ScoreReader) | undefined;
+    return pubsub?.getPeers().some((p) => p.toString() === peer)
+      ? pubsub.getScore(peer)
+      : undefined;
+  }
+
+  #live(): Libp2p<Services> {
+    if (!this.#node) throw new GossipPeerUnreachableError(this.peerId, 'libp2p is not running');
+    return this.#node;
+  }
+
+  #connections(peer: string): Connection[] {
+    if (!this.#node) return [];
+    return this.#node.getConnections(peerIdFromString(peer)).filter((c) => c.status === 'open');
+  }
+
+  #openConnection(peer: string): Connection {
+    const open = this.#connections(peer);
+    const connection = open.find((c) => c.limits === undefined) ?? open[0];
+    if (!connection) throw new GossipPeerUnreachableError(peer, 'not connected');
+    return connection;
+  }
+
+  async #register(node: Libp2p<Services>, protocol: string, handler: StreamHandler) {
+    await node.handle(
+      protocol,
+      (stream, connection) => handler(byteStream(stream), connection.remotePeer.toString()),
+      { runOnLimitedConnection: true, force: true },
+    );
+  }
+}
+
+/** `getScore` is on gossipsub's class but not its exported interface. */
+interface ScoreReader {
+  getScore(peer: string): number;
+}
+
+function byteStream(stream: Stream): ByteStream {
+  return {
+    async send(data) {
+      if (!stream.send(data)) await stream.onDrain();
+    },
+    close: () => stream.close(),
+    abort: (e) => stream.abort(e),
+    async *[Symbol.asyncIterator]() {
+      for await (const chunk of stream)
+        yield chunk instanceof Uint8Array ? chunk : chunk.subarray();
+    },
+  };
+}

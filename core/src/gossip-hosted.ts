@@ -1,0 +1,391 @@
+/**
+ * The `Gossip` port over any `GossipHost`: peer admission by certificate, the topic allow-list
+ * and size caps, validators, request/response framing, peer events and bootstrap redialling.
+ * Both libp2p adapters are this plus their wiring, so the control plane and the agent behave
+ * alike by construction.
+ *
+ *   const gossip = createHostedGossip(
+ *     { allowedTopics: [clusterTopic, siteTopic('store-42')], bootstrap: [serverAddress] },
+ *     { host, clock, random, identity: { certPem, verifyPeer } },
+ *   );
+ *   await gossip.start();
+ */
+import type { Clock } from './clock.ts';
+import { ClosedError } from './errors.ts';
+import { AdmissionTracker } from './gossip-admission.ts';
+import { deadline, DeadlineExpired, untilAborted } from './gossip-deadline.ts';
+import { GossipPeerUnreachableError, GossipRequestTimeoutError } from './gossip-errors.ts';
+import type { GossipHost, GossipHostListener } from './gossip-host.ts';
+import { answerIdentity, offerIdentity } from './gossip-identity-exchange.ts';
+import { identityProtocol, type PeerIdentity, type VerifyPeer } from './gossip-identity.ts';
+import {
+  assertBytesWithin,
+  assertTopicAllowed,
+  isTopicAllowed,
+  resolveGossipLimits,
+  type GossipLimits,
+  type GossipLimitsInit,
+} from './gossip-limits.ts';
+import { Redialer } from './gossip-redial.ts';
+import { exchange, serveRequest } from './gossip-request.ts';
+import { WispError } from './errors.ts';
+import type {
+  GossipHandler,
+  GossipValidation,
+  GossipValidator,
+  NetworkGossip,
+  PeerEvent,
+  RequestHandler,
+  RequestOptions,
+  Unsubscribe,
+} from './gossip.ts';
+import type { Random } from './random.ts';
+
+export interface HostedGossipInit extends GossipLimitsInit {
+  /** Addresses to stay connected to (each ending in `/p2p/<peerId>`). */
+  readonly bootstrap?: readonly string[];
+  /** Default 1 s; doubles per failed dial. */
+  readonly redialIntervalMs?: number;
+  /** Default 60 s. */
+  readonly redialBackoffMaxMs?: number;
+}
+
+export interface HostedGossipComponents {
+  readonly host: GossipHost;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly identity: PeerIdentity;
+  /** Failures nobody awaits (a throwing handler, a failed redial); default: dropped. */
+  readonly onError?: (e: unknown) => void;
+}
+
+export const redialDefaults = { redialIntervalMs: 1000, redialBackoffMaxMs: 60_000 } as const;
+
+export function createHostedGossip(
+  init: HostedGossipInit,
+  components: HostedGossipComponents,
+): NetworkGossip {
+  return new HostedGossip(init, components);
+}
+
+class HostedGossip implements NetworkGossip {
+  readonly peerId: string;
+  readonly #limits: GossipLimits;
+  readonly #c: HostedGossipComponents;
+  readonly #host: GossipHost;
+  readonly #admission: AdmissionTracker;
+  readonly #redialer: Redialer;
+  readonly #topics = new Set<string>();
+  readonly #validators = new Map<string, GossipValidator>();
+  readonly #handlers = new Map<string, Set<GossipHandler>>();
+  readonly #protocols = new Map<string, RequestHandler>();
+  readonly #peerListeners = new Set<(event: PeerEvent) => void>();
+  #running = false;
+  /** Connections may open while the host starts; admission runs from then until stop. */
+  #admitting = false;
+
+  constructor(init: HostedGossipInit, c: HostedGossipComponents) {
+    this.#limits = resolveGossipLimits(init);
+    this.#c = c;
+    this.#host = c.host;
+    this.peerId = c.host.peerId;
+    this.#admission = new AdmissionTracker(this.#limits, {
+      clock: c.clock,
+      onExpired: (peer) => this.#hangUp(peer),
+    });
+    this.#redialer = new Redialer(
+      {
+        bootstrap: init.bootstrap ?? [],
+        redialIntervalMs: init.redialIntervalMs ?? redialDefaults.redialIntervalMs,
+        redialBackoffMaxMs: init.redialBackoffMaxMs ?? redialDefaults.redialBackoffMaxMs,
+      },
+      {
+        clock: c.clock,
+        random: c.random,
+        dial: (address) => this.dial(address),
+        isConnected: (peer) => this.#host.isConnected(peer),
+        onError: c.onError,
+      },
+    );
+    this.#host.setListener(this.#listener());
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    await this.#host.handle(identityProtocol, (stream, peer) => {
+      void answerIdentity(stream, peer, this.#identityContext()).then((ok) =>
+        this.#identified(peer, ok),
+      );
+    });
+    for (const protocol of this.#protocols.keys()) await this.#register(protocol);
+    this.#admitting = true;
+    try {
+      await this.#host.start();
+    } catch (e) {
+      this.#admitting = false;
+      throw e;
+    }
+    this.#running = true;
+    for (const topic of this.#topics) this.#host.subscribe(topic);
+    this.#redialer.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#admitting = false;
+    this.#redialer.stop();
+    this.#admission.clear();
+    await this.#host.stop();
+  }
+
+  subscribe(topic: string): void {
+    assertTopicAllowed(this.#limits, topic);
+    this.#topics.add(topic);
+    if (this.#running) this.#host.subscribe(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    if (!this.#topics.delete(topic)) return;
+    if (this.#running) this.#host.unsubscribe(topic);
+  }
+
+  async publish(topic: string, data: Uint8Array): Promise<void> {
+    if (!this.#running) throw new ClosedError('gossip: publish on a stopped node');
+    assertTopicAllowed(this.#limits, topic);
+    assertBytesWithin(data, this.#limits.gossipMessageBytesMax, 'data');
+    await this.#host.publish(topic, data);
+  }
+
+  setValidator(topic: string, validator: GossipValidator): Unsubscribe {
+    assertTopicAllowed(this.#limits, topic);
+    this.#validators.set(topic, validator);
+    return () => {
+      if (this.#validators.get(topic) === validator) this.#validators.delete(topic);
+    };
+  }
+
+  onMessage(topic: string, handler: GossipHandler): Unsubscribe {
+    assertTopicAllowed(this.#limits, topic);
+    const set = this.#handlers.get(topic) ?? new Set();
+    this.#handlers.set(topic, set.add(handler));
+    return () => void set.delete(handler);
+  }
+
+  handle(protocol: string, handler: RequestHandler): Unsubscribe {
+    if (protocol === identityProtocol) {
+      throw new RangeError(`protocol: Forbidden: ${identityProtocol} is the admission protocol`);
+    }
+    const fresh = !this.#protocols.has(protocol);
+    this.#protocols.set(protocol, handler);
+    if (fresh && this.#running) void this.#register(protocol).catch((e) => this.#c.onError?.(e));
+    return () => {
+      if (this.#protocols.get(protocol) !== handler) return;
+      this.#protocols.delete(protocol);
+      if (this.#running) void this.#host.unhandle(protocol).catch((e) => this.#c.onError?.(e));
+    };
+  }
+
+  async request(
+    peer: string,
+    protocol: string,
+    data: Uint8Array,
+    options: RequestOptions = {},
+  ): Promise<Uint8Array> {
+    if (!this.#running) throw new ClosedError('gossip: request on a stopped node');
+    assertBytesWithin(data, this.#limits.requestBytesMax, 'data');
+    if (!this.#admission.isAdmitted(peer) || !this.#host.isConnected(peer)) {
+      throw new GossipPeerUnreachableError(peer, 'not connected');
+    }
+    const timeoutMs = options.timeoutMs ?? this.#limits.requestTimeoutMs;
+    const limit = deadline(this.#c.clock, timeoutMs, options.signal);
+    try {
+      const stream = await untilAborted(
+        this.#host.openStream(peer, protocol, limit.signal),
+        limit.signal,
+      );
+      const answer = exchange(stream, peer, protocol, data, this.#limits.requestBytesMax);
+      return await untilAborted(answer, limit.signal).catch((e: unknown) => {
+        stream.abort(e instanceof Error ? e : new Error(String(e)));
+        throw e;
+      });
+    } catch (e) {
+      if (limit.expired() || e instanceof DeadlineExpired) {
+        throw new GossipRequestTimeoutError(peer, protocol, timeoutMs, { cause: e });
+      }
+      if (e instanceof WispError || options.signal?.aborted) throw e;
+      throw new GossipPeerUnreachableError(peer, `${protocol}: stream failed`, { cause: e });
+    } finally {
+      limit.clear();
+    }
+  }
+
+  onPeer(listener: (event: PeerEvent) => void): Unsubscribe {
+    this.#peerListeners.add(listener);
+    return () => void this.#peerListeners.delete(listener);
+  }
+
+  peers(): string[] {
+    return this.#admission.admitted().filter((p) => this.#host.isConnected(p));
+  }
+
+  async disconnect(peer: string): Promise<void> {
+    await this.#host.hangUp(peer);
+  }
+
+  addresses(): string[] {
+    return this.#host.addresses();
+  }
+
+  async dial(address: string): Promise<string> {
+    if (!this.#running) throw new ClosedError('gossip: dial on a stopped node');
+    const limit = deadline(this.#c.clock, this.#limits.requestTimeoutMs);
+    try {
+      return await untilAborted(this.#host.dial(address, limit.signal), limit.signal);
+    } finally {
+      limit.clear();
+    }
+  }
+
+  peerScore(peer: string): number | undefined {
+    return this.#host.peerScore(peer);
+  }
+
+  #listener(): GossipHostListener {
+    return {
+      validate: (topic, data, source, author) => this.#validate(topic, data, source, author),
+      message: (topic, data, author) => this.#deliver(topic, data, author),
+      peerConnected: (peer) => this.#connected(peer),
+      peerDisconnected: (peer) => this.#disconnected(peer),
+    };
+  }
+
+  async #validate(
+    topic: string,
+    data: Uint8Array,
+    source: string,
+    author: string,
+  ): Promise<GossipValidation> {
+    if (!isTopicAllowed(this.#limits, topic)) return 'reject';
+    if (data.byteLength > this.#limits.gossipMessageBytesMax) return 'reject';
+    if (!(await this.#decided(source))) return 'reject';
+    const validator = this.#validators.get(topic);
+    if (!validator) return 'accept';
+    try {
+      const verdict = await validator(data, author);
+      return verdict === 'accept' || verdict === 'ignore' ? verdict : 'reject';
+    } catch (e) {
+      this.#c.onError?.(e);
+      return 'reject';
+    }
+  }
+
+  #deliver(topic: string, data: Uint8Array, author: string): void {
+    if (!this.#topics.has(topic)) return;
+    for (const handler of this.#handlers.get(topic) ?? []) {
+      try {
+        handler(data, author);
+      } catch (e) {
+        this.#c.onError?.(e);
+      }
+    }
+  }
+
+  #connected(peer: string): void {
+    if (!this.#admitting) return;
+    this.#admission.connected(peer);
+    offerIdentity(this.#host, peer, this.#identityContext()).then(
+      (accepted) => {
+        if (!accepted) this.#hangUp(peer);
+      },
+      // No verdict: our deadline on them, or theirs on us, settles it.
+      () => undefined,
+    );
+  }
+
+  #disconnected(peer: string): void {
+    if (this.#admission.disconnected(peer)) this.#emit({ type: 'disconnect', peer });
+    this.#redialer.peerDisconnected(peer);
+  }
+
+  #identified(peer: string, ok: boolean): void {
+    if (!this.#admitting || !this.#host.isConnected(peer)) return;
+    if (!ok) {
+      this.#admission.refuse(peer);
+      this.#hangUp(peer);
+    } else if (this.#admission.admit(peer)) {
+      this.#emit({ type: 'connect', peer });
+    }
+  }
+
+  #identityContext() {
+    return {
+      clock: this.#c.clock,
+      admissionTimeoutMs: this.#limits.admissionTimeoutMs,
+      identity: this.#c.identity,
+    };
+  }
+
+  async #register(protocol: string): Promise<void> {
+    await this.#host.handle(protocol, (stream, peer) => {
+      const handler = this.#protocols.get(protocol);
+      if (!handler) return stream.abort(new Error(`${protocol}: no handler`));
+      void serveRequest(stream, peer, protocol, handler, {
+        clock: this.#c.clock,
+        requestBytesMax: this.#limits.requestBytesMax,
+        requestTimeoutMs: this.#limits.requestTimeoutMs,
+        admitted: this.#decided(peer),
+        onError: this.#c.onError,
+      });
+    });
+  }
+
+  /** Whether `peer` is (or within the deadline becomes) admitted; no for a peer already gone. */
+  #decided(peer: string): Promise<boolean> {
+    if (!this.#host.isConnected(peer)) return Promise.resolve(false);
+    return this.#admission.decided(peer);
+  }
+
+  #hangUp(peer: string): void {
+    this.#host.hangUp(peer).catch((e) => this.#c.onError?.(e));
+  }
+
+  #emit(event: PeerEvent): void {
+    for (const listener of this.#peerListeners) {
+      try {
+        listener(event);
+      } catch (e) {
+        this.#c.onError?.(e);
+      }
+    }
+  }
+}
+
+/** What both libp2p adapters take beyond the hosted options; each side adds its own. */
+export interface NetworkGossipInit extends HostedGossipInit {
+  /** The node's Ed25519 key: its 32-byte seed, or libp2p's 64-byte raw form. */
+  readonly nodeKey: Uint8Array;
+  /** The node certificate (PEM) issued for that key, shown to every peer. */
+  readonly certPem: string;
+  /** Multiaddrs to listen on; each side has its own default. */
+  readonly listen?: readonly string[];
+  readonly connectionsMax?: number;
+  /**
+   * New inbound connections accepted per second from one IP address. A whole site behind one
+   * NAT reconnects at once after an outage, so each side sets this well above libp2p's 5.
+   */
+  readonly inboundConnectionsPerHostPerSecondMax?: number;
+  /** Inbound connections still upgrading (handshakes in flight) at once. */
+  readonly pendingInboundConnectionsMax?: number;
+  /** The gossipsub heartbeat; default 1 s. */
+  readonly heartbeatIntervalMs?: number;
+  /** Return false to refuse dialling an address (tests use it to force relayed routes). */
+  readonly dialFilter?: (address: string) => boolean;
+}
+
+export interface NetworkGossipComponents {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly verifyPeer: VerifyPeer;
+  readonly onError?: (e: unknown) => void;
+}

@@ -1,0 +1,81 @@
+/**
+ * Both halves of the `/wisp/identity/1.0.0` exchange over a `GossipHost`, each bounded by the
+ * admission deadline. See gossip-identity.ts for the protocol.
+ */
+import type { Clock } from './clock.ts';
+import { deadline, untilAborted } from './gossip-deadline.ts';
+import { encodeFrame, readFrame } from './gossip-frame.ts';
+import type { ByteStream, GossipHost } from './gossip-host.ts';
+import {
+  checkPeer,
+  decodeIdentity,
+  decodeVerdict,
+  encodeIdentity,
+  encodeVerdict,
+  identityBytesMax,
+  identityProtocol,
+  type PeerIdentity,
+} from './gossip-identity.ts';
+
+export interface IdentityExchangeContext {
+  readonly clock: Clock;
+  readonly admissionTimeoutMs: number;
+  readonly identity: PeerIdentity;
+}
+
+const verdictBytes = 1;
+
+/** Sends our certificate to `peer`; resolves with whether the peer accepted it. */
+export async function offerIdentity(
+  host: GossipHost,
+  peer: string,
+  ctx: IdentityExchangeContext,
+): Promise<boolean> {
+  const limit = deadline(ctx.clock, ctx.admissionTimeoutMs);
+  try {
+    const stream = await untilAborted(
+      host.openStream(peer, identityProtocol, limit.signal),
+      limit.signal,
+    );
+    await stream.send(encodeFrame(encodeIdentity(ctx.identity.certPem)));
+    await stream.close();
+    const verdict = readFrame(stream, verdictBytes, 'identity verdict');
+    return decodeVerdict(await untilAborted(verdict, limit.signal));
+  } finally {
+    limit.clear();
+  }
+}
+
+/**
+ * Reads `peer`'s certificate from an inbound identity stream, checks it, and answers the
+ * verdict. Resolves with the verdict; a malformed or late certificate is a refusal.
+ */
+export async function answerIdentity(
+  stream: ByteStream,
+  peer: string,
+  ctx: IdentityExchangeContext,
+): Promise<boolean> {
+  const limit = deadline(ctx.clock, ctx.admissionTimeoutMs);
+  let admitted: boolean;
+  try {
+    const frame = await untilAborted(
+      readFrame(stream, identityBytesMax, 'identity certificate'),
+      limit.signal,
+    );
+    admitted = await untilAborted(
+      checkPeer(ctx.identity.verifyPeer, decodeIdentity(frame), peer),
+      limit.signal,
+    );
+  } catch {
+    admitted = false;
+  } finally {
+    limit.clear();
+  }
+  try {
+    await stream.send(encodeFrame(encodeVerdict(admitted)));
+    await stream.close();
+  } catch {
+    // The verdict is a courtesy: the peer is admitted or disconnected either way.
+  }
+  return admitted;
+}
