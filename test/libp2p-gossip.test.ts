@@ -207,6 +207,18 @@ async function revokedIdentity(): Promise<Identity> {
   return identity(ca, name);
 }
 
+describe('libp2p mDNS', { timeout: 60_000 }, () => {
+  it('lets agents at one site find and admit each other with no address given', async () => {
+    const [a, b] = await Promise.all([startNode({ mdns: true }), startNode({ mdns: true })]);
+    try {
+      const found = () => a.peers().includes(b.peerId) && b.peers().includes(a.peerId);
+      await eventually(found, 15_000, 'discovery and admission');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
 describe('libp2p penalties', { timeout: 60_000 }, () => {
   it('graylists a peer whose messages keep failing validation, and ignores it after', async () => {
     const [a, b, c] = await Promise.all([
@@ -288,13 +300,34 @@ function tcpPart(address: string): string {
   return address.split('/p2p/')[0];
 }
 
+type Topology = 'star' | 'mesh';
+
+/**
+ * star: every agent connects to the control plane (the deployment DESIGN §2 draws). mesh: the
+ * control plane reaches three agents and the rest hear it through each other, hop by hop.
+ */
+async function wire(topology: Topology, server: NetworkGossip, nodes: NetworkGossip[]) {
+  if (topology === 'star') return void (await Promise.all(nodes.map((n) => connect(n, server))));
+  const n = nodes.length;
+  const links = nodes.flatMap((node, i) => [
+    [node, nodes[(i + 1) % n]],
+    [node, nodes[(i + 3) % n]],
+  ]);
+  for (const i of [0, Math.floor(n / 3), Math.floor((2 * n) / 3)]) links.push([nodes[i], server]);
+  for (const [a, b] of links) await connect(a, b);
+}
+
 describe('libp2p publish→delivery latency', { timeout: 180_000 }, () => {
-  for (const agents of [10, 50]) {
-    it(`measures a control plane publishing to ${agents} agents`, async () => {
+  for (const [topology, agents] of [
+    ['star', 10],
+    ['star', 50],
+    ['mesh', 50],
+  ] as const) {
+    it(`measures a control plane publishing to ${agents} agents (${topology})`, async () => {
       const server = await startNode({ side: 'controlplane' });
       const nodes = await Promise.all(Array.from({ length: agents }, () => startNode()));
       try {
-        await Promise.all(nodes.map((n) => connect(n, server)));
+        await wire(topology, server, nodes);
         const arrivals = new Map<string, number[]>();
         const recorders = nodes.map((n) => {
           n.onMessage(topicA, (d) => {
@@ -307,7 +340,7 @@ describe('libp2p publish→delivery latency', { timeout: 180_000 }, () => {
         const latencies = await measure(server, agents, arrivals);
         const [p50, p99, max] = [0.5, 0.99, 1].map((q) => quantile(latencies, q));
         console.log(
-          `gossip latency, ${agents} agents, ${latencies.length} deliveries: ` +
+          `gossip latency, ${agents} agents (${topology}), ${latencies.length} deliveries: ` +
             `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
         );
         assert.equal(latencies.length, messages * agents);

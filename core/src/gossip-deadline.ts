@@ -20,7 +20,7 @@ export class DeadlineExpired extends Error {
   }
 }
 
-export function deadline(clock: Clock, ms: number, parent?: AbortSignal): Deadline {
+export function clockDeadline(clock: Clock, ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   let timedOut = false;
   const onParent = (): void => controller.abort(parent?.reason);

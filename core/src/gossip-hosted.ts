@@ -11,9 +11,9 @@
  *   await gossip.start();
  */
 import type { Clock } from './clock.ts';
-import { ClosedError } from './errors.ts';
+import { ClosedError, WispError } from './errors.ts';
 import { AdmissionTracker } from './gossip-admission.ts';
-import { deadline, DeadlineExpired, untilAborted } from './gossip-deadline.ts';
+import { clockDeadline, DeadlineExpired, untilAborted } from './gossip-deadline.ts';
 import { GossipPeerUnreachableError, GossipRequestTimeoutError } from './gossip-errors.ts';
 import type { GossipHost, GossipHostListener } from './gossip-host.ts';
 import { answerIdentity, offerIdentity } from './gossip-identity-exchange.ts';
@@ -28,7 +28,6 @@ import {
 } from './gossip-limits.ts';
 import { Redialer } from './gossip-redial.ts';
 import { exchange, serveRequest } from './gossip-request.ts';
-import { WispError } from './errors.ts';
 import type {
   GossipHandler,
   GossipValidation,
@@ -198,7 +197,7 @@ class HostedGossip implements NetworkGossip {
       throw new GossipPeerUnreachableError(peer, 'not connected');
     }
     const timeoutMs = options.timeoutMs ?? this.#limits.requestTimeoutMs;
-    const limit = deadline(this.#c.clock, timeoutMs, options.signal);
+    const limit = clockDeadline(this.#c.clock, timeoutMs, options.signal);
     try {
       const stream = await untilAborted(
         this.#host.openStream(peer, protocol, limit.signal),
@@ -239,7 +238,7 @@ class HostedGossip implements NetworkGossip {
 
   async dial(address: string): Promise<string> {
     if (!this.#running) throw new ClosedError('gossip: dial on a stopped node');
-    const limit = deadline(this.#c.clock, this.#limits.requestTimeoutMs);
+    const limit = clockDeadline(this.#c.clock, this.#limits.requestTimeoutMs);
     try {
       return await untilAborted(this.#host.dial(address, limit.signal), limit.signal);
     } finally {

@@ -3,7 +3,7 @@
  * admission deadline. See gossip-identity.ts for the protocol.
  */
 import type { Clock } from './clock.ts';
-import { deadline, untilAborted } from './gossip-deadline.ts';
+import { clockDeadline, untilAborted } from './gossip-deadline.ts';
 import { encodeFrame, readFrame } from './gossip-frame.ts';
 import type { ByteStream, GossipHost } from './gossip-host.ts';
 import {
@@ -31,7 +31,7 @@ export async function offerIdentity(
   peer: string,
   ctx: IdentityExchangeContext,
 ): Promise<boolean> {
-  const limit = deadline(ctx.clock, ctx.admissionTimeoutMs);
+  const limit = clockDeadline(ctx.clock, ctx.admissionTimeoutMs);
   try {
     const stream = await untilAborted(
       host.openStream(peer, identityProtocol, limit.signal),
@@ -55,7 +55,7 @@ export async function answerIdentity(
   peer: string,
   ctx: IdentityExchangeContext,
 ): Promise<boolean> {
-  const limit = deadline(ctx.clock, ctx.admissionTimeoutMs);
+  const limit = clockDeadline(ctx.clock, ctx.admissionTimeoutMs);
   let admitted: boolean;
   try {
     const frame = await untilAborted(

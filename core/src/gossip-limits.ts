@@ -17,7 +17,7 @@ export interface GossipLimits {
   readonly admissionTimeoutMs: number;
 }
 
-export const mebibyte = 1024 * 1024;
+const mebibyte = 1024 * 1024;
 
 export const gossipLimitDefaults = {
   gossipMessageBytesMax: mebibyte,

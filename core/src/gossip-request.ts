@@ -4,7 +4,7 @@
  * a UTF-8 reason. Both directions are capped at `requestBytesMax` (plus the status byte).
  */
 import type { Clock } from './clock.ts';
-import { deadline, untilAborted } from './gossip-deadline.ts';
+import { clockDeadline, untilAborted } from './gossip-deadline.ts';
 import {
   GossipMessageTooLargeError,
   GossipNoHandlerError,
@@ -74,7 +74,7 @@ export async function serveRequest(
   handler: RequestHandler,
   ctx: ServeContext,
 ): Promise<void> {
-  const limit = deadline(ctx.clock, ctx.requestTimeoutMs);
+  const limit = clockDeadline(ctx.clock, ctx.requestTimeoutMs);
   try {
     if (!(await untilAborted(ctx.admitted, limit.signal))) {
       return await reply(stream, encodeFailure(requestStatus.refused, 'peer not admitted'));
@@ -84,7 +84,7 @@ export async function serveRequest(
       limit.signal,
     );
     limit.clear();
-    const response = await respond(handler, request, peer, ctx);
+    const response = await runRequestHandler(handler, request, peer, ctx);
     await reply(stream, response);
   } catch (e) {
     // The asker learns why; only if even that fails is the stream reset.
@@ -100,7 +100,7 @@ export async function serveRequest(
  * Runs a request handler and encodes its answer as a response frame body: the body on success,
  * a failure with the reason when it throws or answers too much.
  */
-export async function respond(
+export async function runRequestHandler(
   handler: RequestHandler,
   request: Uint8Array,
   peer: string,

@@ -5,10 +5,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
   bytes,
-  isProbe,
   linkAll,
   Recorder,
-  text,
   topicA,
   warmUp,
   type GossipTestNetwork,

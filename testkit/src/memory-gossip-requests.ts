@@ -7,7 +7,7 @@ import {
   encodeFailure,
   encodeTooLarge,
   requestStatus,
-  respond,
+  runRequestHandler,
   type RequestHandler,
 } from '@wisp/core';
 
@@ -46,5 +46,5 @@ export async function answerRequest(
   if (data.byteLength > ctx.requestBytesMax) {
     return encodeTooLarge(data.byteLength, ctx.requestBytesMax);
   }
-  return respond(ctx.handler, data, from, ctx);
+  return runRequestHandler(ctx.handler, data, from, ctx);
 }

@@ -170,7 +170,13 @@ class Libp2pHost implements GossipHost {
     }
     for (const [protocol, handler] of this.#handlers) await this.#register(node, protocol, handler);
     this.#node = node;
-    await node.start();
+    try {
+      await node.start();
+    } catch (e) {
+      this.#node = undefined;
+      await Promise.resolve(node.stop()).catch(() => undefined);
+      throw e;
+    }
   }
 
   async stop(): Promise<void> {
