@@ -6,14 +6,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeEnvelope, fromBase64 } from '@wisp/api/wire/envelope.ts';
 import { decodeWireMessage } from '@wisp/api/wire/messages.ts';
-import { kubectlOk, WISP_BIN } from './helpers/wisp-server.ts';
+import { kubectlOk } from './helpers/wisp-server.ts';
+import {
+  inCidr,
+  startChild as start,
+  stopChild as stop,
+  wisp,
+  type Child,
+} from './helpers/fleet.ts';
 
 const deadlineMs = 60_000;
 const pollMs = 250;
@@ -40,30 +46,6 @@ spec:
             requests: { cpu: 100m, memory: 16Mi }
 `;
 
-interface Child {
-  readonly name: string;
-  readonly process: ChildProcess;
-  output: string;
-}
-
-function start(name: string, args: string[]): Child {
-  const process_ = spawn(process.execPath, [WISP_BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const child: Child = { name, process: process_, output: '' };
-  process_.stdout!.on('data', (d) => (child.output += d));
-  process_.stderr!.on('data', (d) => (child.output += d));
-  return child;
-}
-
-async function stop(child: Child): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const exited = new Promise((ok) => child.process.once('exit', ok));
-  child.process.kill('SIGTERM');
-  const killed = sleep(10_000).then(() => child.process.kill('SIGKILL'));
-  await Promise.race([exited, killed]);
-}
-
 /** Polls `probe` until it returns a value, or fails with what the children printed. */
 async function eventually<T>(
   what: string,
@@ -83,20 +65,6 @@ async function eventually<T>(
   }
   const logs = children.map((c) => `--- ${c.name}\n${c.output.slice(-3000)}`).join('\n');
   throw new Error(`timed out after ${deadlineMs} ms: ${what} (${String(last ?? '')})\n${logs}`);
-}
-
-function wisp(args: string[]): string {
-  const r = spawnSync(process.execPath, [WISP_BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
-  if (r.status !== 0) throw new Error(`wisp ${args.join(' ')} failed:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
-/** `10.42.1.0/24` holds `10.42.1.7`. */
-function inCidr(ip: string, cidr: string): boolean {
-  const [base, bits] = cidr.split('/');
-  const n = (a: string) => a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
 }
 
 describe('wisp server with three wisp agents over libp2p on loopback', { timeout: 180_000 }, () => {

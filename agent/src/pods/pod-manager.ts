@@ -63,7 +63,8 @@ export class PodManager {
       this.#records.set(r.uid, r);
       this.#ips.claim(r.podIp);
     }
-    this.#savedJson = JSON.stringify([...this.#records.values()]);
+    // #savedJson stays empty: the first pass after a start rewrites the records, so the file
+    // shows that this process (its runtime fresh) has reconciled them.
     const every = this.#init.syncIntervalMs ?? podManagerDefaults.syncIntervalMs;
     this.#timer = this.#c.clock.setInterval(() => void this.reconcile(), every);
   }
@@ -114,6 +115,7 @@ export class PodManager {
       const record = this.#records.get(uid) ?? this.#admit(uid, pod);
       const live = await this.#syncPod(pod, record);
       const entry = this.#entry(pod, record, live);
+      record.phase = entry.status.phase;
       const json = JSON.stringify(entry);
       if (this.#reported.get(uid) !== json) changed.push(entry);
       this.#reported.set(uid, json);

@@ -30,6 +30,8 @@ export interface PodRecord {
   readonly podIp: string;
   readonly startTimeMs: number;
   sandbox?: SandboxRef;
+  /** The phase last reported, so the node's own view of its pods survives the control plane. */
+  phase?: string;
   readonly containers: ContainerRecord[];
 }
 

@@ -27,10 +27,11 @@ import { waitForSignal } from '../signals.ts';
 
 const usage =
   'usage: wisp agent --data-dir DIR --server URL [--token T] [--site S] [--name N]\n' +
-  '                  [--listen MULTIADDR] [--server-p2p MULTIADDR]\n' +
+  '                  [--listen MULTIADDR] [--server-p2p MULTIADDR] [--peer MULTIADDR]...\n' +
   'Pods run in a fake runtime for now (containers run until stopped); the wasm runtime\n' +
   'arrives in its own issue. --server-p2p overrides the control plane libp2p address\n' +
-  '(/p2p/<id>) that the agent otherwise asks the server for.';
+  '(/p2p/<id>) that the agent otherwise asks the server for. --peer (repeatable) adds a site\n' +
+  'peer to keep dialling, for sites without mDNS.';
 const p2pFile = 'server-p2p.json';
 
 export const agentCommand = {
@@ -44,6 +45,7 @@ export const agentCommand = {
       name: { type: 'string' },
       listen: { type: 'string' },
       'server-p2p': { type: 'string' },
+      peer: { type: 'string', multiple: true },
       help: { type: 'boolean' },
     });
     if (values.help) {
@@ -74,7 +76,7 @@ export const agentCommand = {
         nodeKey: creds.keys.ed25519Seed,
         certPem: creds.state.certificatePem,
         allowedTopics: [siteTopic(creds.state.site), clusterTopic],
-        bootstrap: [...server.addresses],
+        bootstrap: [...server.addresses, ...(values.peer ?? [])],
         ...(values.listen ? { listen: [values.listen] } : {}),
       },
       { clock, random, verifyPeer: (cert, peer) => trust.isCertificateTrusted(cert, peer) },
@@ -105,7 +107,8 @@ export const agentCommand = {
     await gossip.start();
     await agent.start();
     process.stdout.write(
-      `wisp agent: node "${creds.state.nodeName}" (${creds.keys.peerId}) running\n`,
+      `wisp agent: node "${creds.state.nodeName}" (${creds.keys.peerId}) running\n` +
+        `p2p: ${gossip.addresses().join(' ')}\n`,
     );
     await waitForSignal();
     await agent.stop();

@@ -2,8 +2,8 @@
  * Objects every cluster has from its first start: the system namespaces and the default RBAC
  * policy. Created when missing, never overwritten, so an operator's edits survive restarts.
  */
-import type { KubeObject } from '@wisp/api';
-import { findKind, findResource } from '@wisp/api';
+import type { KubeObject, ResourceInfo } from '@wisp/api';
+import { findKind } from '@wisp/api';
 import { isWispError } from '@wisp/core';
 import type { Registry } from '../registry/registry.ts';
 
@@ -23,8 +23,12 @@ export async function ensureObjects(registry: Registry, objects: KubeObject[]): 
   for (const obj of objects) {
     const info = findKind(obj.apiVersion ?? '', obj.kind ?? '');
     if (!info) throw new Error(`bootstrap: unknown kind ${obj.apiVersion}/${obj.kind}`);
+    // Look first: admission (a ClusterIP already taken by this very object) would refuse a
+    // second create before the store could answer that the object exists.
+    const ns = info.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
+    if (await exists(registry, info, ns, obj.metadata.name!)) continue;
     try {
-      await registry.create(info, obj.metadata.namespace, obj, { fieldManager: 'wisp-bootstrap' });
+      await registry.create(info, ns, obj, { fieldManager: 'wisp-bootstrap' });
       created++;
     } catch (e) {
       if (!isWispError(e, 'ERR_ALREADY_EXISTS')) throw e;
@@ -33,4 +37,17 @@ export async function ensureObjects(registry: Registry, objects: KubeObject[]): 
   return created;
 }
 
-export const NAMESPACES = findResource('', 'namespaces')!;
+async function exists(
+  registry: Registry,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+): Promise<boolean> {
+  try {
+    await registry.get(info, namespace, name);
+    return true;
+  } catch (e) {
+    if (isWispError(e, 'ERR_NOT_FOUND')) return false;
+    throw e;
+  }
+}
