@@ -2,25 +2,41 @@
  * Dispatches `wisp <command> [flags]`. Returns the process exit code; only this package's bin
  * calls process.exit (through exitCode).
  */
-import { serverCommand, upCommand } from './commands/server.ts';
-import { kubeconfigCommand } from './commands/kubeconfig.ts';
-import { nodeCommand } from './commands/node.ts';
-import { tokenCommand } from './commands/token.ts';
-import { agentCommand } from './commands/agent.ts';
 import { UsageError } from './flags.ts';
 
 interface Command {
-  readonly summary: string;
   run(args: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = {
-  up: upCommand,
-  server: serverCommand,
-  kubeconfig: kubeconfigCommand,
-  token: tokenCommand,
-  node: nodeCommand,
-  agent: agentCommand,
+/**
+ * Each command is loaded only when it runs: an agent on a small device should not pay for the
+ * control plane's modules (x509, SQLite, the apiserver) in memory and start-up time.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  up: {
+    summary: 'run Wisp on this machine and print how to use it',
+    load: async () => (await import('./commands/server.ts')).upCommand,
+  },
+  server: {
+    summary: 'run the control plane (apiserver on SQLite)',
+    load: async () => (await import('./commands/server.ts')).serverCommand,
+  },
+  kubeconfig: {
+    summary: 'issue a client-certificate kubeconfig for a user',
+    load: async () => (await import('./commands/kubeconfig.ts')).kubeconfigCommand,
+  },
+  token: {
+    summary: 'create, list or delete join tokens for agents',
+    load: async () => (await import('./commands/token.ts')).tokenCommand,
+  },
+  node: {
+    summary: 'revoke a node, or list revoked nodes',
+    load: async () => (await import('./commands/node.ts')).nodeCommand,
+  },
+  agent: {
+    summary: 'run a node agent (joins, then runs the pods the control plane assigns)',
+    load: async () => (await import('./commands/agent.ts')).agentCommand,
+  },
 };
 
 function usage(): string {
@@ -34,12 +50,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     process.stderr.write(`wisp: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {

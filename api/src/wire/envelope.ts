@@ -7,6 +7,7 @@
  *   const bytes = encodeEnvelope(signEnvelope(payload, { keyId, secretKey }));
  *   const payload = openEnvelope(decodeEnvelope(bytes), (id) => trusted.get(id));
  */
+import { createPublicKey, verify } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { InvalidError } from '../validation/invalid-error.ts';
 import {
@@ -71,10 +72,31 @@ export function openEnvelope(envelope: SignedEnvelope, trusted: TrustedKeys): Ui
   }
   const payload = fromBase64(envelope.payload);
   const signature = fromBase64(envelope.signature);
-  if (!payload || !signature || !nacl.sign.detached.verify(payload, signature, publicKey)) {
+  if (!payload || !signature || !verifyEd25519(payload, signature, publicKey)) {
     throw new SignatureError(envelope.keyId, 'does not verify');
   }
   return payload;
+}
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 key bytes follow. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * Ed25519 verification through Node's OpenSSL: about 50 times cheaper than tweetnacl's, which
+ * matters because every agent checks every document of its site before relaying it.
+ */
+function verifyEd25519(payload: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== nacl.sign.signatureLength) return false;
+  try {
+    const key = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]),
+      format: 'der',
+      type: 'spki',
+    });
+    return verify(null, payload, key, signature);
+  } catch {
+    return false;
+  }
 }
 
 export function encodeEnvelope(envelope: SignedEnvelope): Uint8Array {

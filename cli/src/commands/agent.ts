@@ -35,7 +35,6 @@ const usage =
 const p2pFile = 'server-p2p.json';
 
 export const agentCommand = {
-  summary: 'run a node agent (joins, then runs the pods the control plane assigns)',
   async run(args: string[]): Promise<number> {
     const { values } = parseFlags(args, {
       'data-dir': { type: 'string' },

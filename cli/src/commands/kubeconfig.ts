@@ -9,7 +9,6 @@ import { issueClientCert, kubeconfigYaml, loadOrCreateCa } from '@wisp/controlpl
 import { intFlag, parseFlags, UsageError } from '../flags.ts';
 
 export const kubeconfigCommand = {
-  summary: 'issue a client-certificate kubeconfig for a user',
   async run(args: string[]): Promise<number> {
     const { values } = parseFlags(args, {
       'data-dir': { type: 'string', default: '.wisp/server' },

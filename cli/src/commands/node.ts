@@ -18,7 +18,6 @@ const responseBytesMax = 1024 * 1024;
 const requestTimeoutMs = 15_000;
 
 export const nodeCommand = {
-  summary: 'revoke a node, or list revoked nodes',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseFlags(args, {
       'data-dir': { type: 'string', default: '.wisp/server' },

@@ -23,12 +23,10 @@ import { waitForSignal } from '../signals.ts';
 import { parseDurationMs } from '../duration.ts';
 
 export const serverCommand = {
-  summary: 'run the control plane (apiserver on SQLite)',
   run: (args: string[]) => runServer(args, '.wisp/server', false),
 };
 
 export const upCommand = {
-  summary: 'run Wisp on this machine and print how to use it',
   run: (args: string[]) => runServer(args, '.wisp', true),
 };
 

@@ -14,7 +14,6 @@ import { parseFlags, UsageError } from '../flags.ts';
 const usage = 'usage: wisp token create [--ttl 24h] [--site S] | list | delete ID [--data-dir DIR]';
 
 export const tokenCommand = {
-  summary: 'create, list or delete join tokens for agents',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseFlags(args, {
       'data-dir': { type: 'string', default: '.wisp/server' },
