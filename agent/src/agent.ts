@@ -5,12 +5,27 @@
  *
  *   const agent = createAgent(
  *     { nodeName, site, podCidr, dataDir, serverPeerId, signing },
- *     { gossip, runtime, clock, nodeKey, x25519SecretKey },
+ *     { gossip, runtime, clock, nodeKey, x25519SecretKey,
+ *       certificates: { credentials, random, setCertificate: (p) => gossip.setCertificate(p) } },
  *   );
  *   await agent.start();
  */
 import type { EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
-import { startAll, stopAll, type Clock, type Gossip, type PodRuntime } from '@wisp/core';
+import {
+  startAll,
+  stopAll,
+  type Clock,
+  type Gossip,
+  type PodRuntime,
+  type Random,
+  type Startable,
+} from '@wisp/core';
+import type { NodeCredentials } from './bootstrap/bootstrap.ts';
+import {
+  createCertificateRotator,
+  type CertificateRotator,
+  type CertificateRotatorInit,
+} from './bootstrap/rotation.ts';
 import { createPodManager, type PodManager, type PodManagerInit } from './pods/pod-manager.ts';
 import { defaultHostname, nodeStatusOf } from './status/node-status.ts';
 import { createStatusReporter, type StatusReporter } from './status/status-reporter.ts';
@@ -34,13 +49,29 @@ export interface AgentComponents {
   /** The node's Ed25519 key, signing its status. */
   readonly nodeKey: EnvelopeSigningKey;
   readonly x25519SecretKey: Uint8Array;
+  /** Certificate rotation; without it the agent runs on its certificate until it expires. */
+  readonly certificates?: AgentCertificates;
   readonly onError?: (e: unknown) => void;
+}
+
+export interface AgentCertificates extends CertificateRotatorInit {
+  readonly credentials: NodeCredentials;
+  readonly random: Random;
+  /**
+   * Takes each renewed certificate (the gossip node's `setCertificate`): new connections present
+   * it, admitted ones stay up, so nothing running is dropped.
+   */
+  setCertificate(certPem: string): void;
+  /** Replaces the network renewal (tests). */
+  renew?(creds: NodeCredentials): Promise<NodeCredentials>;
 }
 
 export interface Agent {
   readonly sync: DesiredSync;
   readonly pods: PodManager;
   readonly status: StatusReporter;
+  /** Present when `certificates` was given. */
+  readonly rotator: CertificateRotator | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -92,14 +123,32 @@ export function createAgent(init: AgentInit, c: AgentComponents): Agent {
   );
   // Pods first (they must know what ran before the first document arrives), then sync, then
   // status, so the first report already reflects the kept document.
-  const services = [pods, sync, status];
+  const rotator = c.certificates && rotatorOf(c.certificates, c.clock, onError);
+  const services: Startable[] = [pods, sync, status, ...(rotator ? [rotator] : [])];
   return {
     sync,
     pods,
     status,
+    rotator,
     start: () => startAll(services),
     stop: () => stopAll(services),
   };
+}
+
+function rotatorOf(
+  certs: AgentCertificates,
+  clock: Clock,
+  onError: ((e: unknown) => void) | undefined,
+): CertificateRotator {
+  const { credentials, random, setCertificate, renew, ...init } = certs;
+  return createCertificateRotator(init, {
+    clock,
+    random,
+    credentials,
+    onRenewed: (next) => setCertificate(next.state.certificatePem),
+    ...(renew ? { renew } : {}),
+    ...opt(onError),
+  });
 }
 
 function opt(onError: ((e: unknown) => void) | undefined) {

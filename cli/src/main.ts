@@ -14,8 +14,8 @@ interface Command {
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   up: {
-    summary: 'run Wisp on this machine and print how to use it',
-    load: async () => (await import('./commands/server.ts')).upCommand,
+    summary: 'run a fleet on this machine: the control plane and agents in two sites',
+    load: async () => (await import('./commands/up.ts')).upCommand,
   },
   server: {
     summary: 'run the control plane (apiserver on SQLite)',

@@ -4,6 +4,7 @@ import {
   assertBytesWithin,
   assertTopicAllowed,
   gossipLimitDefaults,
+  isTopicAllowed,
   resolveGossipLimits,
 } from './gossip-limits.ts';
 
@@ -34,6 +35,25 @@ describe('gossip limits', () => {
       () => assertTopicAllowed({ allowedTopics: ['a'] }, 'b'),
       (e: Error & { code?: string }) =>
         e.code === 'ERR_FORBIDDEN' && e.message.startsWith('topic:'),
+    );
+  });
+
+  it('allows topics by prefix as well as by exact name, but not the bare prefix', () => {
+    const limits = resolveGossipLimits({
+      allowedTopics: ['/wisp/cluster/1'],
+      allowedTopicPrefixes: ['/wisp/site/'],
+    });
+    assert.equal(isTopicAllowed(limits, '/wisp/cluster/1'), true);
+    assert.equal(isTopicAllowed(limits, '/wisp/site/store-new/1'), true);
+    assert.equal(isTopicAllowed(limits, '/wisp/site/'), false);
+    assert.equal(isTopicAllowed(limits, '/wisp/other/1'), false);
+    assert.equal(isTopicAllowed({ allowedTopics: ['a'] }, 'ab'), false);
+  });
+
+  it('refuses an empty prefix, which would allow every topic', () => {
+    assert.throws(
+      () => resolveGossipLimits({ allowedTopics: [], allowedTopicPrefixes: [''] }),
+      /allowedTopicPrefixes\[0\]: Required value/,
     );
   });
 });

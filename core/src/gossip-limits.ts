@@ -7,6 +7,11 @@ import { GossipMessageTooLargeError, GossipTopicNotAllowedError } from './gossip
 export interface GossipLimits {
   /** Topics this node may subscribe to, publish on, and accept messages on. */
   readonly allowedTopics: readonly string[];
+  /**
+   * Topics allowed by their start (`/wisp/site/`), so a site first used after this node started
+   * is served without a restart. Checked wherever `allowedTopics` is.
+   */
+  readonly allowedTopicPrefixes: readonly string[];
   /** Largest gossip payload, sent or accepted. */
   readonly gossipMessageBytesMax: number;
   /** Largest request or response body on a request/response protocol. */
@@ -28,9 +33,14 @@ export const gossipLimitDefaults = {
 
 export type GossipLimitsInit = Partial<GossipLimits> & Pick<GossipLimits, 'allowedTopics'>;
 
+/** What a topic check needs; prefixes are optional so an exact list alone still works. */
+export type TopicAllowList = Pick<GossipLimits, 'allowedTopics'> &
+  Partial<Pick<GossipLimits, 'allowedTopicPrefixes'>>;
+
 export function resolveGossipLimits(init: GossipLimitsInit): GossipLimits {
   const limits: GossipLimits = {
     allowedTopics: [...init.allowedTopics],
+    allowedTopicPrefixes: [...(init.allowedTopicPrefixes ?? [])],
     gossipMessageBytesMax: init.gossipMessageBytesMax ?? gossipLimitDefaults.gossipMessageBytesMax,
     requestBytesMax: init.requestBytesMax ?? gossipLimitDefaults.requestBytesMax,
     requestTimeoutMs: init.requestTimeoutMs ?? gossipLimitDefaults.requestTimeoutMs,
@@ -42,26 +52,23 @@ export function resolveGossipLimits(init: GossipLimitsInit): GossipLimits {
       throw new RangeError(`${key}: Invalid value: ${v}: must be a positive integer`);
     }
   }
-  limits.allowedTopics.forEach((t, i) => {
-    if (typeof t !== 'string' || t === '') {
-      throw new RangeError(`allowedTopics[${i}]: Required value`);
-    }
-  });
+  for (const field of ['allowedTopics', 'allowedTopicPrefixes'] as const) {
+    limits[field].forEach((t, i) => {
+      // An empty prefix would allow every topic: refuse it like an empty name.
+      if (typeof t !== 'string' || t === '') throw new RangeError(`${field}[${i}]: Required value`);
+    });
+  }
   return limits;
 }
 
-export function isTopicAllowed(
-  limits: Pick<GossipLimits, 'allowedTopics'>,
-  topic: string,
-): boolean {
-  return limits.allowedTopics.includes(topic);
+export function isTopicAllowed(limits: TopicAllowList, topic: string): boolean {
+  if (limits.allowedTopics.includes(topic)) return true;
+  return (limits.allowedTopicPrefixes ?? []).some(
+    (prefix) => topic.length > prefix.length && topic.startsWith(prefix),
+  );
 }
 
-export function assertTopicAllowed(
-  limits: Pick<GossipLimits, 'allowedTopics'>,
-  topic: string,
-  field = 'topic',
-): void {
+export function assertTopicAllowed(limits: TopicAllowList, topic: string, field = 'topic'): void {
   if (!isTopicAllowed(limits, topic)) throw new GossipTopicNotAllowedError(field, topic);
 }
 

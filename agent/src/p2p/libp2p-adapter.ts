@@ -28,6 +28,8 @@ import {
   GossipNoHandlerError,
   GossipPeerUnreachableError,
   gossipRouterOptions,
+  gossipTopicScoreParams,
+  isTopicAllowed,
   resolveGossipLimits,
   type ByteStream,
   type GossipHost,
@@ -49,6 +51,14 @@ export interface AgentGossipInit extends NetworkGossipInit {
 
 export type AgentGossipComponents = NetworkGossipComponents;
 
+export interface AgentGossip extends NetworkGossip {
+  /**
+   * The certificate shown to peers from now on (after a renewal). Only new connections present
+   * it: admitted connections stay up, since the old certificate is still valid when renewed.
+   */
+  setCertificate(certPem: string): void;
+}
+
 export const agentP2pDefaults = {
   listen: ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit'],
   relayReservationsMax: 32,
@@ -60,7 +70,7 @@ export const agentP2pDefaults = {
 export function createAgentGossip(
   init: AgentGossipInit,
   components: AgentGossipComponents,
-): NetworkGossip {
+): AgentGossip {
   const privateKey = privateKeyFromRaw(ed25519Libp2pRaw(init.nodeKey));
   const limits = resolveGossipLimits(init);
   const options = (): Libp2pOptions<Services> => ({
@@ -75,9 +85,12 @@ export function createAgentGossip(
     peerDiscovery: init.mdns ? [mdns({ serviceTag: '_wisp._udp.local' })] : [],
     services: {
       identify: identify(),
-      pubsub: gossipsub(
-        gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
-      ),
+      pubsub: gossipsub({
+        ...gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
+        // gossipsub's allow-list takes exact names only; left open, our validator (installed
+        // per topic in `Libp2pHost`) applies the exact names and the prefixes alike.
+        allowedTopics: undefined,
+      }),
       ...(init.relayServer
         ? {
             relay: circuitRelayServer({
@@ -96,10 +109,23 @@ export function createAgentGossip(
     privateKey,
     options,
     topics: limits.allowedTopics,
+    allows: (topic) => isTopicAllowed(limits, topic),
     dialDiscovered: init.mdns === true,
   });
-  const identity = { certPem: init.certPem, verifyPeer: components.verifyPeer };
-  return createHostedGossip(init, { ...components, host, identity });
+  let certPem = init.certPem;
+  // Read on every identity exchange, so a renewed certificate applies to the next connection.
+  const identity = {
+    get certPem() {
+      return certPem;
+    },
+    verifyPeer: components.verifyPeer,
+  };
+  const gossip = createHostedGossip(init, { ...components, host, identity });
+  return Object.assign(gossip, {
+    setCertificate(next: string): void {
+      certPem = next;
+    },
+  });
 }
 
 type ConnectionLimits = Required<
@@ -135,6 +161,8 @@ interface HostInit {
   readonly options: () => Libp2pOptions<Services>;
   /** Every allowed topic gets the validator, subscribed or not (relayed messages too). */
   readonly topics: readonly string[];
+  /** Topics allowed by prefix get the validator when this node first subscribes or publishes. */
+  readonly allows: (topic: string) => boolean;
   readonly dialDiscovered: boolean;
 }
 
@@ -168,13 +196,7 @@ class Libp2pHost implements GossipHost {
     pubsub.addEventListener('message', ({ detail: m }) => {
       listener.message(m.topic, m.data, m.type === 'signed' ? m.from.toString() : '');
     });
-    for (const topic of this.#init.topics) {
-      pubsub.topicValidators.set(topic, async (source, m) => {
-        const author = m.type === 'signed' ? m.from.toString() : '';
-        const verdict = await listener.validate(m.topic, m.data, source.toString(), author);
-        return verdict as TopicValidatorResult;
-      });
-    }
+    for (const topic of this.#init.topics) this.#admitTopic(pubsub, topic);
     for (const [protocol, handler] of this.#handlers) await this.#register(node, protocol, handler);
     this.#node = node;
     try {
@@ -193,7 +215,9 @@ class Libp2pHost implements GossipHost {
   }
 
   subscribe(topic: string): void {
-    this.#live().services.pubsub.subscribe(topic);
+    const pubsub = this.#live().services.pubsub;
+    this.#admitTopic(pubsub, topic);
+    pubsub.subscribe(topic);
   }
 
   unsubscribe(topic: string): void {
@@ -201,7 +225,9 @@ class Libp2pHost implements GossipHost {
   }
 
   async publish(topic: string, data: Uint8Array): Promise<void> {
-    await this.#live().services.pubsub.publish(topic, data);
+    const pubsub = this.#live().services.pubsub;
+    this.#admitTopic(pubsub, topic);
+    await pubsub.publish(topic, data);
   }
 
   async handle(protocol: string, handler: StreamHandler): Promise<void> {
@@ -251,6 +277,24 @@ class Libp2pHost implements GossipHost {
       : undefined;
   }
 
+  /**
+   * Validator and score weights for one allowed topic. gossipsub forwards and delivers only on
+   * topics this node subscribed to (mesh) and scores only topics with weights, so admitting a
+   * topic when we subscribe or publish covers every message that reaches us or our mesh, and
+   * peers cannot grow these tables by announcing topics.
+   */
+  #admitTopic(pubsub: GossipSub, topic: string): void {
+    if (!this.#init.allows(topic) || pubsub.topicValidators.has(topic)) return;
+    const listener = this.#listener!;
+    pubsub.topicValidators.set(topic, async (source, m) => {
+      const author = m.type === 'signed' ? m.from.toString() : '';
+      const verdict = await listener.validate(m.topic, m.data, source.toString(), author);
+      return verdict as TopicValidatorResult;
+    });
+    const topics = (pubsub as GossipSub & ScoreParamsHolder).score?.params.topics;
+    if (topics && !(topic in topics)) topics[topic] = { ...gossipTopicScoreParams };
+  }
+
   #live(): Libp2p<Services> {
     if (!this.#node) throw new GossipPeerUnreachableError(this.peerId, 'libp2p is not running');
     return this.#node;
@@ -280,6 +324,11 @@ class Libp2pHost implements GossipHost {
 /** `getScore` is on gossipsub's class but not its exported interface. */
 interface ScoreReader {
   getScore(peer: string): number;
+}
+
+/** So is `score`, whose per-topic weights a topic allowed by prefix joins when admitted. */
+interface ScoreParamsHolder {
+  readonly score?: { readonly params: { readonly topics: Record<string, object> } };
 }
 
 function byteStream(stream: Stream): ByteStream {

@@ -133,8 +133,11 @@ const topFields: Record<WireKind, readonly string[]> = {
 };
 
 /** The topic every node's desired state for one site travels on. */
+/** Every site topic starts so; gossip allows topics under it by prefix. */
+export const siteTopicPrefix = '/wisp/site/';
+
 export function siteTopic(site: string): string {
-  return `/wisp/site/${site || '_'}/1`;
+  return `${siteTopicPrefix}${site || '_'}/1`;
 }
 
 /** The cluster-wide topic for revocations and trust changes. */

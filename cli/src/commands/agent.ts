@@ -16,7 +16,7 @@ import {
 import { decodeP2pInfo, p2pInfoPath, type P2pInfo } from '@wisp/api/wire/protocols.ts';
 import { httpsRequest } from '@wisp/agent/bootstrap/https-client.ts';
 import { fromBase64Url, signingKeyId } from '@wisp/api/wire/identity.ts';
-import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
+import { clusterTopic, siteTopic, siteTopicPrefix } from '@wisp/api/wire/messages.ts';
 import { bootstrapNode, createPeerTrust, parseJoinConfig } from '@wisp/agent/bootstrap/index.ts';
 import { createAgent } from '@wisp/agent/agent.ts';
 import { createAgentGossip } from '@wisp/agent/p2p/libp2p-adapter.ts';
@@ -75,6 +75,8 @@ export const agentCommand = {
         nodeKey: creds.keys.ed25519Seed,
         certPem: creds.state.certificatePem,
         allowedTopics: [siteTopic(creds.state.site), clusterTopic],
+        // As on the server, so both ends of a site topic apply the same rule.
+        allowedTopicPrefixes: [siteTopicPrefix],
         bootstrap: [...server.addresses, ...(values.peer ?? [])],
         ...(values.listen ? { listen: [values.listen] } : {}),
       },
@@ -100,6 +102,12 @@ export const agentCommand = {
           secretKey: creds.keys.ed25519SecretKey,
         },
         x25519SecretKey: creds.keys.x25519SecretKey,
+        // Renewed at 70-90% of the lifetime; the keys stay, so the peer id does too.
+        certificates: {
+          credentials: creds,
+          random,
+          setCertificate: (pem) => gossip.setCertificate(pem),
+        },
         onError,
       },
     );

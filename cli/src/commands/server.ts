@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { systemClock, systemRandom, type Clock, type NetworkGossip, type Random } from '@wisp/core';
-import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
+import { clusterTopic, siteTopic, siteTopicPrefix } from '@wisp/api/wire/messages.ts';
 import { findResource } from '@wisp/api';
 import {
   createControlPlane,
@@ -23,16 +23,12 @@ import { waitForSignal } from '../signals.ts';
 import { parseDurationMs } from '../duration.ts';
 
 export const serverCommand = {
-  run: (args: string[]) => runServer(args, '.wisp/server', false),
+  run: (args: string[]) => runServer(args),
 };
 
-export const upCommand = {
-  run: (args: string[]) => runServer(args, '.wisp', true),
-};
-
-async function runServer(args: string[], defaultDir: string, guide: boolean): Promise<number> {
+async function runServer(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
-    'data-dir': { type: 'string', default: defaultDir },
+    'data-dir': { type: 'string', default: '.wisp/server' },
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     'compact-interval': { type: 'string', default: '5m' },
@@ -75,7 +71,6 @@ async function runServer(args: string[], defaultDir: string, guide: boolean): Pr
   );
   process.stdout.write(`wisp server ready at ${cp.url()}\nkubeconfig: ${kubeconfigPath}\n`);
   process.stdout.write(`p2p: ${gossip?.addresses().join(' ')}\n`);
-  if (guide) process.stdout.write(gettingStarted(kubeconfigPath));
   await waitForSignal();
   process.stdout.write('wisp server stopping\n');
   await cp.stop();
@@ -83,26 +78,14 @@ async function runServer(args: string[], defaultDir: string, guide: boolean): Pr
   return 0;
 }
 
-function gettingStarted(kubeconfig: string): string {
-  return [
-    '',
-    'Try it (Ctrl-C stops Wisp; state stays in the data dir):',
-    `  export KUBECONFIG=${kubeconfig}`,
-    '  kubectl get namespaces',
-    '  kubectl create deployment hello --image=registry.local/hello:1 --replicas=2',
-    '  kubectl get deployments -w',
-    '',
-  ].join('\n');
-}
-
 function listenAddress(host: string, port: number): string {
   return `/${host.includes(':') ? 'ip6' : 'ip4'}/${host}/tcp/${port}`;
 }
 
 /**
- * The control plane's libp2p node. Its allowed topics are fixed when it starts, and the adapter
- * takes exact topics only: the cluster topic, the no-site topic, and the site of every join
- * token and Node known now. A site first named after the start is served after a restart.
+ * The control plane's libp2p node. Site topics are allowed by prefix, so a site first named by a
+ * token or Node after the start is served at once; the sites known now are also listed exactly,
+ * which only gives their topics a validator and score weights before the first publish.
  */
 async function createServerGossip(
   p2p: ControlPlaneP2p,
@@ -127,6 +110,7 @@ async function createServerGossip(
       nodeKey: identity.ed25519Seed,
       certPem: identity.certPem,
       allowedTopics: [clusterTopic, ...[...sites].map(siteTopic)],
+      allowedTopicPrefixes: [siteTopicPrefix],
       listen: [opts.listen],
     },
     { clock, random, verifyPeer: p2p.verifyPeer },

@@ -29,6 +29,8 @@ import {
   GossipNoHandlerError,
   GossipPeerUnreachableError,
   gossipRouterOptions,
+  gossipTopicScoreParams,
+  isTopicAllowed,
   resolveGossipLimits,
   type ByteStream,
   type GossipHost,
@@ -72,9 +74,12 @@ export function createControlPlaneGossip(
     connectionGater: gater(init.dialFilter),
     services: {
       identify: identify(),
-      pubsub: gossipsub(
-        gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
-      ),
+      pubsub: gossipsub({
+        ...gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
+        // gossipsub's allow-list takes exact names only; left open, our validator (installed
+        // per topic in `Libp2pHost`) applies the exact names and the prefixes alike.
+        allowedTopics: undefined,
+      }),
       relay: circuitRelayServer({
         reservations: {
           maxReservations: init.relayReservationsMax ?? d.relayReservationsMax,
@@ -89,6 +94,7 @@ export function createControlPlaneGossip(
     privateKey,
     options,
     topics: limits.allowedTopics,
+    allows: (topic) => isTopicAllowed(limits, topic),
     dialDiscovered: false,
   });
   const identity = { certPem: init.certPem, verifyPeer: components.verifyPeer };
@@ -128,6 +134,8 @@ interface HostInit {
   readonly options: () => Libp2pOptions<Services>;
   /** Every allowed topic gets the validator, subscribed or not (relayed messages too). */
   readonly topics: readonly string[];
+  /** Topics allowed by prefix get the validator when this node first subscribes or publishes. */
+  readonly allows: (topic: string) => boolean;
   readonly dialDiscovered: boolean;
 }
 
@@ -161,13 +169,7 @@ class Libp2pHost implements GossipHost {
     pubsub.addEventListener('message', ({ detail: m }) => {
       listener.message(m.topic, m.data, m.type === 'signed' ? m.from.toString() : '');
     });
-    for (const topic of this.#init.topics) {
-      pubsub.topicValidators.set(topic, async (source, m) => {
-        const author = m.type === 'signed' ? m.from.toString() : '';
-        const verdict = await listener.validate(m.topic, m.data, source.toString(), author);
-        return verdict as TopicValidatorResult;
-      });
-    }
+    for (const topic of this.#init.topics) this.#admitTopic(pubsub, topic);
     for (const [protocol, handler] of this.#handlers) await this.#register(node, protocol, handler);
     this.#node = node;
     try {
@@ -186,7 +188,9 @@ class Libp2pHost implements GossipHost {
   }
 
   subscribe(topic: string): void {
-    this.#live().services.pubsub.subscribe(topic);
+    const pubsub = this.#live().services.pubsub;
+    this.#admitTopic(pubsub, topic);
+    pubsub.subscribe(topic);
   }
 
   unsubscribe(topic: string): void {
@@ -194,7 +198,9 @@ class Libp2pHost implements GossipHost {
   }
 
   async publish(topic: string, data: Uint8Array): Promise<void> {
-    await this.#live().services.pubsub.publish(topic, data);
+    const pubsub = this.#live().services.pubsub;
+    this.#admitTopic(pubsub, topic);
+    await pubsub.publish(topic, data);
   }
 
   async handle(protocol: string, handler: StreamHandler): Promise<void> {
@@ -244,6 +250,24 @@ class Libp2pHost implements GossipHost {
       : undefined;
   }
 
+  /**
+   * Validator and score weights for one allowed topic. gossipsub forwards and delivers only on
+   * topics this node subscribed to (mesh) and scores only topics with weights, so admitting a
+   * topic when we subscribe or publish covers every message that reaches us or our mesh, and
+   * peers cannot grow these tables by announcing topics.
+   */
+  #admitTopic(pubsub: GossipSub, topic: string): void {
+    if (!this.#init.allows(topic) || pubsub.topicValidators.has(topic)) return;
+    const listener = this.#listener!;
+    pubsub.topicValidators.set(topic, async (source, m) => {
+      const author = m.type === 'signed' ? m.from.toString() : '';
+      const verdict = await listener.validate(m.topic, m.data, source.toString(), author);
+      return verdict as TopicValidatorResult;
+    });
+    const topics = (pubsub as GossipSub & ScoreParamsHolder).score?.params.topics;
+    if (topics && !(topic in topics)) topics[topic] = { ...gossipTopicScoreParams };
+  }
+
   #live(): Libp2p<Services> {
     if (!this.#node) throw new GossipPeerUnreachableError(this.peerId, 'libp2p is not running');
     return this.#node;
@@ -273,6 +297,11 @@ class Libp2pHost implements GossipHost {
 /** `getScore` is on gossipsub's class but not its exported interface. */
 interface ScoreReader {
   getScore(peer: string): number;
+}
+
+/** So is `score`, whose per-topic weights a topic allowed by prefix joins when admitted. */
+interface ScoreParamsHolder {
+  readonly score?: { readonly params: { readonly topics: Record<string, object> } };
 }
 
 function byteStream(stream: Stream): ByteStream {
