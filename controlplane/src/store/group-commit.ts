@@ -1,20 +1,19 @@
 /**
- * Group commit: writes submitted in the same turn of the event loop share one transaction and so
- * one fsync. A lone writer that awaits each write still gets one transaction per write; many
- * concurrent writers (controllers, status updates from a fleet) get far more writes per fsync.
- * Each write keeps its own checks and outcome: one refused write does not fail its neighbours.
+ * Group commit: one commit is in flight on the writer at a time, and every write submitted
+ * meanwhile joins the next one, so many concurrent writers (controllers, status updates from a
+ * fleet) share each fsync while the main thread keeps serving. A lone writer that awaits each
+ * write still gets one transaction per write. Each write keeps its own checks and outcome: one
+ * refused write does not fail its neighbours. A write is acknowledged only after its commit.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import { WispError } from '@wisp/core';
 import type { WatchEvent } from '@wisp/core';
 import { StoreUnavailableError } from './errors.ts';
-import { applyWrite } from './sqlite-write.ts';
+import type { StoreWriter } from './store-writer.ts';
 import type { WriteOp } from './sqlite-write.ts';
-import { BEGIN_SQL, COMMIT_SQL } from './sqlite-statements.ts';
-import type { StatementCache } from './sqlite-statements.ts';
+import { decodeOutcome } from './writer-protocol.ts';
 
 export interface GroupCommitInit {
-  /** Writes per transaction; bounds how long one commit holds the event loop. */
+  /** Writes per transaction; bounds how long one commit holds the writer. */
   readonly writeBatchOpsMax: number;
 }
 
@@ -31,21 +30,15 @@ interface Pending {
 }
 
 export class GroupCommitter {
-  readonly #db: DatabaseSync;
-  readonly #statements: StatementCache;
+  readonly #writer: StoreWriter;
   readonly #init: GroupCommitInit;
   readonly #sink: CommitSink;
   #pending: Pending[] = [];
   #scheduled = false;
+  #inFlight: Promise<void> | undefined;
 
-  constructor(
-    db: DatabaseSync,
-    statements: StatementCache,
-    init: GroupCommitInit,
-    sink: CommitSink,
-  ) {
-    this.#db = db;
-    this.#statements = statements;
+  constructor(writer: StoreWriter, init: GroupCommitInit, sink: CommitSink) {
+    this.#writer = writer;
     this.#init = init;
     this.#sink = sink;
   }
@@ -53,42 +46,53 @@ export class GroupCommitter {
   submit(op: WriteOp): Promise<WatchEvent> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ op, resolve, reject });
-      if (this.#scheduled) return;
+      if (this.#scheduled || this.#inFlight) return;
       this.#scheduled = true;
       // After the I/O phase rather than at the end of this tick: requests that arrived in the
-      // same poll (for instance while the previous commit's fsync held the loop) share a commit.
-      setImmediate(() => this.drain());
+      // same poll share the first commit too.
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#next();
+      });
     });
   }
 
-  /** Commits everything submitted so far (close() calls it so accepted writes land). */
-  drain(): void {
-    this.#scheduled = false;
-    while (this.#pending.length > 0) {
-      this.#commit(this.#pending.splice(0, Math.max(1, this.#init.writeBatchOpsMax)));
+  /** Settles once everything submitted so far has committed (close() waits for it). */
+  async drain(): Promise<void> {
+    while (this.#inFlight || this.#pending.length > 0) {
+      if (!this.#inFlight) this.#next();
+      await this.#inFlight;
     }
   }
 
-  #commit(batch: Pending[]): void {
-    let revision = this.#sink.revision();
-    const outcomes: (WatchEvent | WispError)[] = [];
+  #next(): void {
+    if (this.#inFlight || this.#pending.length === 0) return;
+    const batch = this.#pending.splice(0, Math.max(1, this.#init.writeBatchOpsMax));
+    this.#inFlight = this.#commit(batch).finally(() => {
+      this.#inFlight = undefined;
+      this.#next();
+    });
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    let outcomes: (WatchEvent | WispError)[];
+    let revision: number;
     try {
-      this.#statements.get(BEGIN_SQL).run();
-      for (const p of batch) {
-        const outcome = applyWrite(this.#statements, p.op, revision + 1);
-        if (!(outcome instanceof WispError)) revision = outcome.revision;
-        outcomes.push(outcome);
-      }
-      this.#statements.get(COMMIT_SQL).run();
+      const command = { kind: 'commit' as const, ops: batch.map((p) => p.op) };
+      const result = await this.#writer.run({ ...command, baseRevision: this.#sink.revision() });
+      if (!result) throw new Error('commit returned no result');
+      outcomes = result.outcomes.map(decodeOutcome);
+      revision = result.revision;
     } catch (e) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      const error = new StoreUnavailableError(`write failed: ${(e as Error).message}`, {
-        cause: e,
-      });
+      const error =
+        e instanceof StoreUnavailableError
+          ? e
+          : new StoreUnavailableError(`write failed: ${(e as Error).message}`, { cause: e });
       for (const p of batch) p.reject(error);
       return;
     }
     const events = outcomes.filter((o): o is WatchEvent => !(o instanceof WispError));
+    // Before the next commit reads the revision, and before any writer hears back.
     this.#sink.committed(revision, events);
     batch.forEach((p, i) => {
       const outcome = outcomes[i];

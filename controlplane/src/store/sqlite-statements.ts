@@ -30,6 +30,13 @@ export const ROLLBACK_SQL = 'ROLLBACK';
 export const LATEST_SQL = `SELECT id, deleted, create_revision AS createRevision, value
 FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`;
 
+/**
+ * A key's newest row at a revision. Reads bound by the revision the main thread has published,
+ * not by what the writer has already committed, so a read never runs ahead of watch.
+ */
+export const LATEST_AT_SQL = `SELECT id, deleted, create_revision AS createRevision, value
+FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`;
+
 export const INSERT_SQL = `INSERT INTO kv
 (id, name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?, ?)`;
 

@@ -1,7 +1,8 @@
 /**
  * The embedded Store: one SQLite file (node:sqlite, WAL, synchronous=FULL), log-structured like
- * kine. One process writes; it keeps the current revision in memory and serves watchers from the
- * log and then from an in-process broadcast after each commit.
+ * kine. One process writes, from a worker thread with its own connection so fsync never blocks
+ * the event loop; the main thread reads through a second connection, keeps the current revision
+ * in memory and serves watchers from the log and then from a broadcast after each commit.
  *
  *   const store = openSqliteStore({ path: '/var/lib/wisp/state.db' });
  *   const rev = await store.create('/registry/configmaps/default/a', '{}');
@@ -22,11 +23,20 @@ import { FutureRevisionError } from './errors.ts';
 import { GroupCommitter } from './group-commit.ts';
 import type { WriteOp } from './sqlite-write.ts';
 import { keyRange } from './key-range.ts';
-import { deleteSuperseded, recordCompactRevision } from './sqlite-compact.ts';
+import { deleteSuperseded } from './sqlite-compact.ts';
 import { logRowToEvent, toKeyValue } from './sqlite-rows.ts';
 import type { LatestRow, ListRow, LogRow } from './sqlite-rows.ts';
 import { prepareDatabase, readRevisions } from './sqlite-schema.ts';
-import { LATEST_SQL, StatementCache, countSql, listSql, logSql } from './sqlite-statements.ts';
+import {
+  LATEST_AT_SQL,
+  MIN_ID_SQL,
+  StatementCache,
+  countSql,
+  listSql,
+  logSql,
+} from './sqlite-statements.ts';
+import { WorkerWriter, inlineWriter } from './store-writer.ts';
+import type { StoreWriter } from './store-writer.ts';
 import { WatchHub } from '@wisp/core';
 
 export interface SqliteStoreInit {
@@ -70,6 +80,7 @@ export class SqliteStore implements Store {
   readonly #statements: StatementCache;
   readonly #options: typeof DEFAULTS;
   readonly #clock: Clock;
+  readonly #writer: StoreWriter;
   readonly #committer: GroupCommitter;
   readonly #hub: WatchHub;
   #revision: number;
@@ -77,6 +88,7 @@ export class SqliteStore implements Store {
   #compacting: Promise<void> = Promise.resolve();
   #compactTimer: TimerHandle | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(init: SqliteStoreInit) {
     this.path = init.path;
@@ -93,7 +105,12 @@ export class SqliteStore implements Store {
     this.#revision = revisions.current;
     this.#compactRevision = revisions.compact;
     this.#statements = new StatementCache(this.#db);
-    this.#committer = new GroupCommitter(this.#db, this.#statements, this.#options, {
+    // The schema exists by now (prepareDatabase above), so the writer only opens and sets pragmas.
+    this.#writer =
+      init.path === ':memory:'
+        ? inlineWriter(this.#db, this.#statements)
+        : new WorkerWriter({ path: init.path, busyTimeoutMs: this.#options.busyTimeoutMs });
+    this.#committer = new GroupCommitter(this.#writer, this.#options, {
       revision: () => this.#revision,
       committed: (revision, events) => {
         this.#revision = revision;
@@ -141,7 +158,8 @@ export class SqliteStore implements Store {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.#assertOpen();
-    const row = this.#statements.get(LATEST_SQL).get(key) as LatestRow | undefined;
+    const row = this.#statements.get(LATEST_AT_SQL).get(key, this.#revision) as
+      LatestRow | undefined;
     return row && !row.deleted ? toKeyValue(key, row) : undefined;
   }
 
@@ -177,25 +195,44 @@ export class SqliteStore implements Store {
       throw new FutureRevisionError('compact', revision, this.#revision);
     }
     if (revision <= this.#compactRevision) return;
-    recordCompactRevision(this.#db, this.#statements, revision);
+    // Refusing reads below the new compact revision before the writer has recorded it only
+    // refuses them early; rows are deleted after the record commits (the writer runs in order).
     this.#compactRevision = revision;
+    const record = this.#writer.run({ kind: 'record-compact', revision });
     const run = (): Promise<void> =>
-      deleteSuperseded(this.#db, this.#statements, revision, {
+      deleteSuperseded(revision, {
         compactChunkRevisions: this.#options.compactChunkRevisions,
+        minId: (this.#statements.get(MIN_ID_SQL).get() as { id: number | null }).id,
         isOpen: () => !this.#closed,
+        deleteChunk: async (lo, hi) => {
+          await this.#writer.run({ kind: 'delete-superseded', lo, hi, revision });
+        },
       });
-    this.#compacting = this.#compacting.then(run, run);
+    // Chunks of one compaction at a time; an earlier failed round does not stop this one.
+    const previous = this.#compacting.catch(() => undefined);
+    this.#compacting = Promise.all([previous, record]).then(run);
     await this.#compacting;
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#committer.drain();
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
     this.#closed = true;
     this.#clock.clearInterval(this.#compactTimer);
-    this.#hub.close();
+    // Accepted writes land (and reach watchers) before the writer ends.
+    await this.#committer.drain();
     await this.#compacting.catch(() => undefined);
-    this.#db.close();
+    try {
+      await this.#writer.close();
+    } finally {
+      this.#db.close();
+      // Last, so watches fail in the turn close() settles: failed before the writer's round
+      // trip, a watch the caller reads only after `await close()` reports an unhandled rejection.
+      this.#hub.close();
+    }
   }
 
   #write(op: WriteOp): Promise<WatchEvent> {
