@@ -41,7 +41,8 @@ export const distributorDefaults = {
   debounceMs: 50,
   /** How soon a node whose secrets cannot be sealed yet (no key known) is tried again. */
   sealKeyRetryMs: 5_000,
-  workers: 2,
+  // Several nodes in flight let their revision writes share one commit.
+  workers: 8,
 } as const;
 
 export interface DistributorInit {
