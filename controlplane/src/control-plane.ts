@@ -14,6 +14,7 @@ import type { P2pInfo } from '@wisp/api/wire/protocols.ts';
 import type { Clock, Gossip, NetworkGossip, Random, Store, VerifyPeer } from '@wisp/core';
 import { createApiApp } from './apiserver/app.ts';
 import type { ApiServerInit } from './apiserver/app.ts';
+import { withDashboard } from './apiserver/dashboard-routes.ts';
 import { createHttpsServer } from './apiserver/https-server.ts';
 import type { HttpsServer } from './apiserver/https-server.ts';
 import type { PodLogSource } from './apiserver/resource-handlers.ts';
@@ -186,7 +187,9 @@ export function createControlPlane(
         authenticate,
         authorizer,
         logs: components.logs,
-        extraRoutes: nodeJoin.routes(authenticate, authorizer, () => p2pInfoOf(gossip)),
+        extraRoutes: withDashboard(
+          nodeJoin.routes(authenticate, authorizer, () => p2pInfoOf(gossip)),
+        ),
       });
       server = createHttpsServer(
         {
