@@ -62,7 +62,8 @@ describe('allowedImports', () => {
   it('lets each layer import every layer below it and nothing beside or above', () => {
     assert.deepEqual(allowedImports('api'), []);
     assert.deepEqual(allowedImports('core'), ['api']);
-    assert.deepEqual(allowedImports('testkit'), ['api', 'core']);
+    assert.deepEqual(allowedImports('p2p'), ['api', 'core']);
+    assert.deepEqual(allowedImports('testkit'), ['api', 'core', 'p2p']);
     assert.ok(allowedImports('cli').includes('controlplane'));
     assert.ok(allowedImports('cli').includes('agent'));
     assert.ok(!allowedImports('cli').includes('sim'));
@@ -87,7 +88,7 @@ describe('checkFile', () => {
 
   it('rejects packages of the same layer importing each other', () => {
     assert.deepEqual(messages('testkit/src/a.ts', "import '@wisp/runtime-oci';"), [
-      '1: testkit may not import @wisp/runtime-oci (testkit may import: @wisp/api, @wisp/core)',
+      '1: testkit may not import @wisp/runtime-oci (testkit may import: @wisp/api, @wisp/core, @wisp/p2p)',
     ]);
   });
 
@@ -130,6 +131,7 @@ describe('checkFile', () => {
     const text = "import { createLibp2p } from 'libp2p';\nimport '@chainsafe/libp2p-noise';";
     assert.deepEqual(messages('controlplane/src/p2p/libp2p-adapter.ts', text), []);
     assert.deepEqual(messages('agent/src/p2p/libp2p-adapter.ts', text), []);
+    assert.deepEqual(messages('p2p/src/libp2p-host.ts', text), [], 'the host both sides share');
     assert.deepEqual(messages('agent/src/sync.ts', "import '@libp2p/tcp';"), [
       "1: '@libp2p/tcp': libp2p is imported only from agent/src/p2p/libp2p-adapter.ts",
     ]);
