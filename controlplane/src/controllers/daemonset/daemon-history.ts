@@ -5,7 +5,6 @@
  * `revisionHistoryLimit` unless pods still run them. DaemonSet pods carry the bare hash in
  * `controller-revision-hash`; the revision is named `<ds>-<hash>`.
  */
-import type { KubeObject } from '@wisp/api';
 import { findResource } from '@wisp/api';
 import { isWispError } from '@wisp/core';
 import type { Informer } from '../../informer/informer.ts';
@@ -13,6 +12,7 @@ import type { Registry } from '../../registry/registry.ts';
 import { FIELD_MANAGER, isControlledBy, newControllerRef } from '../replicaset/controller-ref.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
 import type { CacheBarrier } from './shared/cache-barrier.ts';
+import { deleteRevision } from './shared/revision-delete.ts';
 import {
   CONTROLLER_REVISIONS,
   REVISION_HASH_LABEL,
@@ -169,20 +169,6 @@ async function dedup(
     await deleteRevision(ctx, dup);
   }
   return keep;
-}
-
-async function deleteRevision(ctx: HistoryContext, r: KubeObject): Promise<void> {
-  try {
-    const { object } = await ctx.registry.delete(
-      CONTROLLER_REVISIONS,
-      r.metadata.namespace,
-      r.metadata.name!,
-      { preconditions: { uid: r.metadata.uid } },
-    );
-    ctx.barrier.wrote(ctx.key, ctx.revisions, object.metadata.resourceVersion);
-  } catch (e) {
-    if (!isWispError(e, 'ERR_NOT_FOUND')) throw e;
-  }
 }
 
 /** Deletes the oldest revisions beyond the limit that no pod runs any more. */

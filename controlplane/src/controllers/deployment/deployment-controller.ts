@@ -9,16 +9,14 @@
  *   deployments.start();
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject, OwnerReference } from '@wisp/api';
-import { selectorFromLabelSelector } from '@wisp/api/labels/index.ts';
 import type { Clock, Random } from '@wisp/core';
 import type { InformerFactory } from '../../informer/factory.ts';
-import { objectKey } from '../../informer/informer.ts';
 import type { Informer } from '../../informer/informer.ts';
 import type { Registry } from '../../registry/registry.ts';
 import { createController } from '../framework/controller.ts';
 import type { Controller, ReconcileResult } from '../framework/controller.ts';
 import type { EventRecorder } from '../framework/events.ts';
+import { liveOwnerKey, selectingOwnerKeys } from '../framework/owners.ts';
 import { controllerRefOf } from '../replicaset/controller-ref.ts';
 import type { DeploymentSyncDeps } from './deps.ts';
 import { syncDeployment } from './sync-deployment.ts';
@@ -77,33 +75,6 @@ export function createDeploymentController(
   return { ...controller, reconcile };
 }
 
-/** The Deployment a controller reference points at, if it is still that same object. */
-function ownerKey(
-  deployments: Informer,
-  namespace: string | undefined,
-  ref: OwnerReference | undefined,
-): string | undefined {
-  if (!ref || ref.kind !== 'Deployment') return undefined;
-  const d = deployments.get(namespace, ref.name);
-  if (!d || d.metadata.uid !== ref.uid) return undefined;
-  return objectKey(namespace, ref.name);
-}
-
-/** Deployments whose selector matches an orphan ReplicaSet: each may want to adopt it. */
-function matchingDeployments(deployments: Informer, rs: KubeObject): string[] {
-  const keys: string[] = [];
-  for (const d of deployments.list(rs.metadata.namespace) as DeploymentObject[]) {
-    try {
-      const selector = selectorFromLabelSelector(d.spec?.selector);
-      if (selector.empty() || !selector.matches(rs.metadata.labels)) continue;
-    } catch {
-      continue;
-    }
-    keys.push(objectKey(d.metadata.namespace, d.metadata.name!));
-  }
-  return keys;
-}
-
 function watchReplicaSets(
   replicaSets: Informer,
   deployments: Informer,
@@ -111,21 +82,25 @@ function watchReplicaSets(
 ): void {
   replicaSets.onChange((_key, rs, old) => {
     if (!rs) {
-      if (old) enqueue(ownerKey(deployments, old.metadata.namespace, controllerRefOf(old)));
+      if (old)
+        enqueue(
+          liveOwnerKey(deployments, 'Deployment', old.metadata.namespace, controllerRefOf(old)),
+        );
       return;
     }
     if (old && rs.metadata.resourceVersion === old.metadata.resourceVersion) return;
     const ref = controllerRefOf(rs);
     const oldRef = old ? controllerRefOf(old) : undefined;
     const refChanged = old !== undefined && !isDeepStrictEqual(ref, oldRef);
-    if (refChanged && oldRef) enqueue(ownerKey(deployments, old!.metadata.namespace, oldRef));
+    if (refChanged && oldRef)
+      enqueue(liveOwnerKey(deployments, 'Deployment', old!.metadata.namespace, oldRef));
     if (ref) {
-      enqueue(ownerKey(deployments, rs.metadata.namespace, ref));
+      enqueue(liveOwnerKey(deployments, 'Deployment', rs.metadata.namespace, ref));
       return;
     }
     const labelsChanged = !old || !isDeepStrictEqual(rs.metadata.labels, old.metadata.labels);
     if (labelsChanged || refChanged) {
-      for (const key of matchingDeployments(deployments, rs)) enqueue(key);
+      for (const key of selectingOwnerKeys(deployments, rs)) enqueue(key);
     }
   });
 }
@@ -138,7 +113,12 @@ function watchPods(deps: DeploymentSyncDeps, enqueue: (key: string | undefined) 
     if (rsRef?.kind !== 'ReplicaSet') return;
     const rs = deps.replicaSets.get(old.metadata.namespace, rsRef.name);
     if (!rs || rs.metadata.uid !== rsRef.uid) return;
-    const key = ownerKey(deps.deployments, rs.metadata.namespace, controllerRefOf(rs));
+    const key = liveOwnerKey(
+      deps.deployments,
+      'Deployment',
+      rs.metadata.namespace,
+      controllerRefOf(rs),
+    );
     if (!key) return;
     const d = deps.deployments.get(rs.metadata.namespace, controllerRefOf(rs)!.name);
     if ((d as DeploymentObject | undefined)?.spec?.strategy?.type === 'Recreate') enqueue(key);

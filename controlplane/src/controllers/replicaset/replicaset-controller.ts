@@ -7,22 +7,20 @@
  *   await informers.start();
  *   rs.start();
  */
-import type { KubeObject, OwnerReference } from '@wisp/api';
-import { selectorFromLabelSelector } from '@wisp/api/labels/index.ts';
+import type { KubeObject } from '@wisp/api';
 import { isDeepStrictEqual } from 'node:util';
 import type { Clock, Random } from '@wisp/core';
 import type { InformerFactory } from '../../informer/factory.ts';
-import { objectKey } from '../../informer/informer.ts';
 import type { Informer } from '../../informer/informer.ts';
 import type { Registry } from '../../registry/registry.ts';
 import { createController } from '../framework/controller.ts';
 import type { Controller, ReconcileResult } from '../framework/controller.ts';
 import type { EventRecorder } from '../framework/events.ts';
+import { liveOwnerKey, selectingOwnerKeys } from '../framework/owners.ts';
 import { controllerRefOf } from './controller-ref.ts';
 import { createExpectations } from './expectations.ts';
 import type { Expectations } from './expectations.ts';
 import { podKey } from './manage-replicas.ts';
-import type { ReplicaSetObject } from './replicaset-status.ts';
 import { PODS, REPLICA_SETS, syncReplicaSet } from './sync-replicaset.ts';
 
 export interface ReplicaSetInit {
@@ -85,33 +83,6 @@ export function createReplicaSetController(
   return { ...controller, reconcile, expectations };
 }
 
-/** The ReplicaSet a controller reference points at, if it is still that same object. */
-function resolveOwner(
-  replicaSets: Informer,
-  namespace: string | undefined,
-  ref: OwnerReference | undefined,
-): string | undefined {
-  if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-  const rs = replicaSets.get(namespace, ref.name);
-  if (!rs || rs.metadata.uid !== ref.uid) return undefined;
-  return objectKey(namespace, ref.name);
-}
-
-/** ReplicaSets whose selector matches an orphan pod: each may want to adopt it. */
-function matchingOwners(replicaSets: Informer, pod: KubeObject): string[] {
-  const keys: string[] = [];
-  for (const rs of replicaSets.list(pod.metadata.namespace) as ReplicaSetObject[]) {
-    try {
-      const selector = selectorFromLabelSelector(rs.spec?.selector);
-      if (selector.empty() || !selector.matches(pod.metadata.labels)) continue;
-    } catch {
-      continue;
-    }
-    keys.push(objectKey(rs.metadata.namespace, rs.metadata.name!));
-  }
-  return keys;
-}
-
 function watchPods(
   pods: Informer,
   replicaSets: Informer,
@@ -119,7 +90,12 @@ function watchPods(
   enqueue: (key: string) => void,
 ): void {
   const gone = (pod: KubeObject): void => {
-    const owner = resolveOwner(replicaSets, pod.metadata.namespace, controllerRefOf(pod));
+    const owner = liveOwnerKey(
+      replicaSets,
+      'ReplicaSet',
+      pod.metadata.namespace,
+      controllerRefOf(pod),
+    );
     if (!owner) return;
     expectations.deletionObserved(owner, podKey(pod));
     enqueue(owner);
@@ -128,13 +104,13 @@ function watchPods(
     if (pod.metadata.deletionTimestamp) return gone(pod);
     const ref = controllerRefOf(pod);
     if (ref) {
-      const owner = resolveOwner(replicaSets, pod.metadata.namespace, ref);
+      const owner = liveOwnerKey(replicaSets, 'ReplicaSet', pod.metadata.namespace, ref);
       if (!owner) return;
       expectations.creationObserved(owner);
       enqueue(owner);
       return;
     }
-    for (const key of matchingOwners(replicaSets, pod)) enqueue(key);
+    for (const key of selectingOwnerKeys(replicaSets, pod)) enqueue(key);
   };
   const updated = (cur: KubeObject, old: KubeObject): void => {
     if (cur.metadata.resourceVersion === old.metadata.resourceVersion) return;
@@ -148,16 +124,16 @@ function watchPods(
     const oldRef = controllerRefOf(old);
     const refChanged = !isDeepStrictEqual(curRef, oldRef);
     if (refChanged && oldRef) {
-      const owner = resolveOwner(replicaSets, old.metadata.namespace, oldRef);
+      const owner = liveOwnerKey(replicaSets, 'ReplicaSet', old.metadata.namespace, oldRef);
       if (owner) enqueue(owner);
     }
     if (curRef) {
-      const owner = resolveOwner(replicaSets, cur.metadata.namespace, curRef);
+      const owner = liveOwnerKey(replicaSets, 'ReplicaSet', cur.metadata.namespace, curRef);
       if (owner) enqueue(owner);
       return;
     }
     if (labelsChanged || refChanged)
-      for (const key of matchingOwners(replicaSets, cur)) enqueue(key);
+      for (const key of selectingOwnerKeys(replicaSets, cur)) enqueue(key);
   };
   pods.onChange((_key, obj, old) => {
     if (obj && old) updated(obj, old);

@@ -11,6 +11,7 @@ import type { Registry } from '../../registry/registry.ts';
 import { FIELD_MANAGER, newControllerRef } from '../replicaset/controller-ref.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
 import type { CacheBarrier } from '../daemonset/shared/cache-barrier.ts';
+import { deleteRevision } from '../daemonset/shared/revision-delete.ts';
 import {
   CONTROLLER_REVISIONS,
   REVISION_HASH_LABEL,
@@ -148,17 +149,5 @@ export async function truncateHistory(
   for (const pod of pods) live.add(podRevision(pod));
   const history = revs.all.filter((r) => !live.has(r.metadata.name));
   const excess = history.length - (set.spec?.revisionHistoryLimit ?? 10);
-  for (const r of history.slice(0, Math.max(0, excess))) {
-    try {
-      const { object } = await ctx.registry.delete(
-        CONTROLLER_REVISIONS,
-        r.metadata.namespace,
-        r.metadata.name!,
-        { preconditions: { uid: r.metadata.uid } },
-      );
-      ctx.barrier.wrote(ctx.key, ctx.revisions, object.metadata.resourceVersion);
-    } catch (e) {
-      if (!isWispError(e, 'ERR_NOT_FOUND')) throw e;
-    }
-  }
+  for (const r of history.slice(0, Math.max(0, excess))) await deleteRevision(ctx, r);
 }
