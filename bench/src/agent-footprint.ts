@@ -1,9 +1,11 @@
 /**
- * bench/agent-footprint: the resident memory and CPU of an idle `wisp agent` child process,
- * joined to a `wisp server` child and holding its signed document, against an idle bare Node
- * process (`node -e "setInterval(() => {}, 1000)"`, the same binary) in the same run. Both are
- * sampled from /proc once a second over the idle window (Linux only); prints mean and peak RSS,
- * CPU time over the window, and the ratios.
+ * bench/agent-footprint: the resident memory and CPU of idle `wisp agent` child processes,
+ * joined to a `wisp server` child and holding their signed documents, against idle bare Node
+ * processes (`node -e "setInterval(() => {}, 1000)"`, the same binary) in the same run. Two
+ * agents: from source (`node cli/bin/wisp.ts agent`, as `npm start` runs it) and from the
+ * firmware bundle through its launcher (as a device runs it, with the device V8 flags); two bare
+ * Nodes: plain and with those flags. All are sampled from /proc once a second over one idle
+ * window (Linux only); prints mean and peak RSS, CPU time over the window, and the ratios.
  *
  *   node bench/src/agent-footprint.ts --idle-ms 20000
  */
@@ -38,8 +40,14 @@ interface Child {
   output: string;
 }
 
-function start(name: string, args: string[]): Child {
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `node ARGS`, or `COMMAND ARGS` (a launcher script) with WISP_NODE set to this node. */
+function start(name: string, args: string[], command?: string): Child {
+  const proc = command
+    ? spawn(command, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, WISP_NODE: process.execPath },
+      })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const child: Child = { name, process: proc, output: '' };
   proc.stdout!.on('data', (d) => (child.output += d));
   proc.stderr!.on('data', (d) => (child.output += d));
@@ -119,9 +127,10 @@ function wisp(args: string[]): string {
 
 const root = mkdtempSync(join(tmpdir(), 'wisp-bench-footprint-'));
 const serverDir = join(root, 'server');
-const agentDir = join(root, 'agent');
 const children: Child[] = [];
 try {
+  const bundleDir = join(root, 'bundle');
+  bundle(bundleDir);
   const server = start('server', [
     wispBin,
     ...['server', '--data-dir', serverDir, '--port', '0', '--p2p-port', '0'],
@@ -132,47 +141,76 @@ try {
     () => /ready at (https:\/\/\S+)/.exec(server.output)?.[1],
     children,
   );
-  const token = wisp(['token', 'create', '--data-dir', serverDir]).trim();
-  const agent = start('agent', [
-    wispBin,
-    ...['agent', '--data-dir', agentDir, '--server', url, '--token', token, '--name', 'edge-1'],
-    ...['--listen', '/ip4/127.0.0.1/tcp/0'],
-  ]);
-  children.push(agent);
+  const agentArgs = (name: string) => {
+    const token = wisp(['token', 'create', '--data-dir', serverDir]).trim();
+    const dataDir = join(root, name);
+    return [
+      ...['agent', '--data-dir', dataDir, '--server', url, '--token', token, '--name', name],
+      ...['--listen', '/ip4/127.0.0.1/tcp/0'],
+    ];
+  };
+  // The agent as `npm start` runs it (TypeScript stripped at load), and as a device runs it:
+  // the firmware bundle through its launcher, which adds the device V8 flags.
+  const devAgent = start('agent (source)', [wispBin, ...agentArgs('edge-src')]);
+  const deviceAgent = start('agent (bundle)', agentArgs('edge-bundle'), join(bundleDir, 'wisp'));
   const bare = start('bare node', ['-e', 'setInterval(() => {}, 1000)']);
-  children.push(bare);
-  // Joined, admitted over libp2p, and holding its signed document.
-  await waitFor(
-    'the agent holding its document',
-    () => (existsSync(join(agentDir, 'state', 'desired.json')) ? true : undefined),
-    children,
-  );
+  const bareFlags = start('bare node + flags', [
+    ...deviceFlags(bundleDir),
+    '-e',
+    'setInterval(() => {}, 1000)',
+  ]);
+  children.push(devAgent, deviceAgent, bare, bareFlags);
+  // Joined, admitted over libp2p, and holding their signed documents.
+  for (const name of ['edge-src', 'edge-bundle']) {
+    await waitFor(
+      `${name} holding its document`,
+      () => (existsSync(join(root, name, 'state', 'desired.json')) ? true : undefined),
+      children,
+    );
+  }
   await clock.sleep(settleMs);
-  const [agentFp, bareFp] = await measure([agent.process.pid!, bare.process.pid!]);
-  report(agentFp, bareFp);
+  const fps = await measure([devAgent, deviceAgent, bare, bareFlags].map((c) => c.process.pid!));
+  report(fps);
 } finally {
   await Promise.all(children.map(stop));
   rmSync(root, { recursive: true, force: true });
 }
 
-function report(agentFp: Footprint, bareFp: Footprint): void {
+function bundle(outDir: string): void {
+  const script = resolve(import.meta.dirname, '../../firmware-images/bundle.ts');
+  const r = spawnSync(process.execPath, [script, '--out', outDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bundling failed:\n${r.stderr}${r.stdout}`);
+}
+
+/** The flags the bundle's launcher passes to node (its exec line). */
+function deviceFlags(bundleDir: string): string[] {
+  const launcher = readFileSync(join(bundleDir, 'wisp'), 'utf8');
+  return [...launcher.matchAll(/ (--[a-z0-9-]+(?:=\S+)?)/g)].map((m) => m[1]);
+}
+
+function report([dev, device, bare, bareFlags]: Footprint[]): void {
   const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
   const cpu = (f: Footprint) =>
     `${(f.cpuSeconds * 1000).toFixed(0)} ms = ${((f.cpuSeconds / (idleMs / 1000)) * 100).toFixed(2)} %`;
   const line = (what: string, f: Footprint) =>
     console.log(
-      `${what}: RSS mean ${mib(f.rssMeanBytes)} MiB  max ${mib(f.rssMaxBytes)} MiB   ` +
+      `${what.padEnd(26)}: RSS mean ${mib(f.rssMeanBytes)} MiB  max ${mib(f.rssMaxBytes)} MiB   ` +
         `CPU ${cpu(f)} of one core`,
     );
   console.log(`bench/agent-footprint  idle=${idleMs} ms  node=${process.version}`);
-  line('idle wisp agent', agentFp);
-  line('idle bare node ', bareFp);
-  const ratio = agentFp.rssMeanBytes / bareFp.rssMeanBytes;
-  console.log(
-    `ratio RSS agent/bare : ${ratio.toFixed(2)}  (target <= ${rssRatioTarget}) ` +
-      `${ratio <= rssRatioTarget ? 'MET' : 'MISSED'}`,
-  );
-  const cpuRatio =
-    bareFp.cpuSeconds > 0 ? (agentFp.cpuSeconds / bareFp.cpuSeconds).toFixed(1) : '∞';
-  console.log(`ratio CPU agent/bare : ${cpuRatio}`);
+  line('idle wisp agent (source)', dev);
+  line('idle wisp agent (bundle)', device);
+  line('idle bare node', bare);
+  line('idle bare node + flags', bareFlags);
+  const ratio = (what: string, a: Footprint, b: Footprint, target?: number) => {
+    const r = a.rssMeanBytes / b.rssMeanBytes;
+    const verdict =
+      target === undefined ? '' : ` (target <= ${target}) ${r <= target ? 'MET' : 'MISSED'}`;
+    console.log(`ratio RSS ${what.padEnd(34)}: ${r.toFixed(2)}${verdict}`);
+  };
+  ratio('bundle agent / bare node', device, bare, rssRatioTarget);
+  ratio('bundle agent / bare node + flags', device, bareFlags, rssRatioTarget);
+  ratio('source agent / bare node', dev, bare);
+  const cpuRatio = bare.cpuSeconds > 0 ? (device.cpuSeconds / bare.cpuSeconds).toFixed(1) : '∞';
+  console.log(`ratio CPU bundle agent / bare node   : ${cpuRatio}`);
 }

@@ -1,0 +1,76 @@
+/**
+ * Bundles the `wisp` command for devices (DESIGN §9): esbuild, ESM, code split per subcommand so
+ * an agent loads only the agent's code, minified, no TypeScript stripping at run time. Packages
+ * that load files beside themselves (jco's wasm) stay external and ship in `node_modules`.
+ * Writes `OUT/wisp.mjs` (+ chunks) and `OUT/wisp`, a launcher that runs it with the V8 flags a
+ * small device wants (they are what bench/agent-footprint measures).
+ *
+ *   node firmware-images/bundle.ts [--out firmware-images/dist/wisp]
+ */
+import { build } from 'esbuild';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * Young-generation semispaces of 1 MiB (V8's default is 16 MiB per semispace), one V8 worker
+ * thread, and V8's size-over-speed heuristics: together 139 → 78 MiB RSS for an idle agent.
+ */
+export const DEVICE_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=1',
+  '--v8-pool-size=1',
+  '--optimize-for-size',
+];
+
+/** Loaded from node_modules at run time: they read wasm and worker files beside themselves. */
+const EXTERNAL: readonly string[] = ['@bytecodealliance/*', 'esbuild'];
+
+const root = path.resolve(import.meta.dirname, '..');
+
+export async function bundleWisp(outDir: string): Promise<{ files: string[]; bytes: number }> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = await build({
+    entryPoints: { wisp: path.join(root, 'cli/bin/wisp.ts') },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    external: [...EXTERNAL],
+    metafile: true,
+    logLevel: 'warning',
+    // CommonJS dependencies inside an ESM bundle still call require().
+    banner: {
+      js: "import{createRequire as __wispCr}from'node:module';const require=__wispCr(import.meta.url);",
+    },
+  });
+  const outputs = Object.entries(result.metafile.outputs);
+  writeLauncher(outDir);
+  return {
+    files: outputs.map(([file]) => path.relative(outDir, path.resolve(root, file))),
+    bytes: outputs.reduce((sum, [, o]) => sum + o.bytes, 0),
+  };
+}
+
+function writeLauncher(outDir: string): void {
+  const launcher = path.join(outDir, 'wisp');
+  const flags = DEVICE_NODE_FLAGS.join(' ');
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\n# The bundled wisp command with the V8 flags for small devices.\n` +
+      `exec "\${WISP_NODE:-node}" ${flags} "$(dirname "$0")/wisp.mjs" "$@"\n`,
+  );
+  chmodSync(launcher, 0o755);
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: { out: { type: 'string', default: path.join(root, 'firmware-images/dist/wisp') } },
+  });
+  const { files, bytes } = await bundleWisp(path.resolve(values.out!));
+  console.log(`bundled ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB → ${values.out}`);
+}
