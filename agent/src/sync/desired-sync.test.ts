@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import nacl from 'tweetnacl';
-import { toBase64 } from '@wisp/api/wire/envelope.ts';
+import { sealDesiredBatch } from '@wisp/api/wire/desired-batch.ts';
+import { decodeEnvelope, toBase64 } from '@wisp/api/wire/envelope.ts';
 import { catchUpProtocol, encodeCatchUpRequest } from '@wisp/api/wire/protocols.ts';
 import {
   sealWireMessage,
@@ -142,5 +143,62 @@ describe('DesiredSync', () => {
     };
     sync.ingest(signed(desired('n1', 2, { sealedSecrets: [sealed] })));
     assert.equal(applied[0].secrets[0].metadata?.name, 's');
+  });
+
+  describe('site batches', () => {
+    const batch = (docs: NodeDesired[], secretKey = cpKey.secretKey) =>
+      sealDesiredBatch(
+        site,
+        docs.map((d) => ({
+          nodeName: d.nodeName,
+          revision: d.revision,
+          envelope: decodeEnvelope(signed(d)),
+        })),
+        { keyId, secretKey },
+      );
+
+    async function publishFromPeer(t: Awaited<ReturnType<typeof setup>>, bytes: Uint8Array) {
+      await t.link();
+      t.peer.subscribe(siteTopic(site));
+      await t.clock.advanceAsync(50);
+      await t.peer.publish(siteTopic(site), bytes);
+      await t.clock.advanceAsync(50);
+    }
+
+    it('applies its own entry and holds the others to answer their catch-up', async () => {
+      const t = await setup();
+      await t.sync.start();
+      await publishFromPeer(t, batch([desired('n2', 7), desired('n1', 7), desired('n3', 7)]));
+      assert.deepEqual(
+        t.applied.map((s) => s.doc.revision),
+        [7],
+      );
+      const answer = t.sync.answerCatchup(
+        encodeCatchUpRequest({ nodeName: 'n3', haveRevision: 1 }),
+      );
+      // What a site peer gets is the node's own signed document, which it verifies itself.
+      const other = await setup('n3');
+      await other.sync.start();
+      assert.equal(other.sync.ingest(answer), 'applied');
+    });
+
+    it('rejects a batch not signed by the control plane, and the sender is penalised', async () => {
+      const t = await setup();
+      await t.sync.start();
+      await publishFromPeer(t, batch([desired('n1', 9)], rogueKey.secretKey));
+      assert.equal(t.applied.length, 0);
+      assert.ok((t.gossip.peerScore('peer') ?? 0) < 0, 'sender penalised');
+    });
+
+    it('ignores entries no newer than what it holds', async () => {
+      const t = await setup();
+      await t.sync.start();
+      t.sync.ingest(signed(desired('n1', 5)));
+      await publishFromPeer(t, batch([desired('n1', 4)]));
+      assert.deepEqual(
+        t.applied.map((s) => s.doc.revision),
+        [5],
+      );
+    });
   });
 });

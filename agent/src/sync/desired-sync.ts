@@ -1,6 +1,6 @@
 /**
- * The agent's sync (DESIGN §5, §6): takes signed `NodeDesired` documents from the site topic and
- * from catch-up, applies only those signed by the control plane's key, for this node, and newer
+ * The agent's sync (DESIGN §5, §6): takes signed `NodeDesired` documents from the site topic (one
+ * at a time or in the distributor's signed batches) and from catch-up, applies only those signed by the control plane's key, for this node, and newer
  * than what it holds (replay and rollback are ignored, bad signatures rejected so gossip
  * penalises the sender), persists the last one, and caches site peers' documents to relay them
  * and answer their catch-up.
@@ -12,8 +12,14 @@
  *   await sync.start(); // reloads the kept document, subscribes, asks for catch-up
  */
 import type { Secret } from 'kubernetes-types/core/v1.js';
+import {
+  entryBytes,
+  openSiteMessage,
+  type DesiredBatch,
+  type DesiredBatchEntry,
+} from '@wisp/api/wire/desired-batch.ts';
 import type { TrustedKeys } from '@wisp/api/wire/envelope.ts';
-import { openWireMessage, siteTopic, type NodeDesired } from '@wisp/api/wire/messages.ts';
+import { siteTopic, type NodeDesired } from '@wisp/api/wire/messages.ts';
 import {
   catchUpProtocol,
   decodeCatchUpRequest,
@@ -54,9 +60,11 @@ export type IngestOutcome = 'applied' | 'cached' | 'stale' | 'rejected';
 
 export const desiredSyncDefaults = { catchupTimeoutMs: 5_000, siteDocumentsMax: 1024 } as const;
 
+/** A site document we hold: its bytes, or the batch entry they are encoded from on demand. */
 interface Held {
   readonly revision: number;
-  readonly bytes: Uint8Array;
+  readonly bytes?: Uint8Array;
+  readonly entry?: DesiredBatchEntry;
 }
 
 export class DesiredSync {
@@ -136,7 +144,8 @@ export class DesiredSync {
   answerCatchup(bytes: Uint8Array): Uint8Array {
     const ask = decodeCatchUpRequest(bytes);
     const held = this.#held.get(ask.nodeName);
-    return held && held.revision > ask.haveRevision ? held.bytes : new Uint8Array(0);
+    if (!held || held.revision <= ask.haveRevision) return new Uint8Array(0);
+    return held.bytes ?? entryBytes(held.entry!);
   }
 
   async #askOne(peer: string): Promise<boolean> {
@@ -155,19 +164,56 @@ export class DesiredSync {
   }
 
   #validate(bytes: Uint8Array): GossipValidation {
-    const outcome = this.ingest(bytes);
+    let outcome: IngestOutcome;
+    try {
+      const msg = openSiteMessage(bytes, this.#c.trusted);
+      outcome =
+        msg.kind === 'DesiredBatch'
+          ? this.#ingestBatch(msg.batch)
+          : this.#take(msg.doc, bytes, true);
+    } catch (e) {
+      this.#c.onError?.(e);
+      outcome = 'rejected';
+    }
     if (outcome === 'rejected') return 'reject';
     return outcome === 'stale' ? 'ignore' : 'accept';
   }
 
+  /**
+   * One signed batch: our own entry is opened and applied like any document (its own signature
+   * checked); the others are held unopened for relaying, since the batch's signature covers them.
+   */
+  #ingestBatch(batch: DesiredBatch): IngestOutcome {
+    let outcome: IngestOutcome = 'stale';
+    for (const entry of batch.entries) {
+      const held = this.#held.get(entry.nodeName);
+      if (held && held.revision >= entry.revision) continue;
+      if (entry.nodeName === this.#init.nodeName) {
+        const own = this.#ingest(entryBytes(entry), true);
+        if (own === 'rejected') return 'rejected';
+        if (own === 'applied') outcome = 'applied';
+      } else {
+        this.#hold(entry.nodeName, { revision: entry.revision, entry });
+        if (outcome === 'stale') outcome = 'cached';
+      }
+    }
+    return outcome;
+  }
+
   #ingest(bytes: Uint8Array, persist: boolean): IngestOutcome {
-    let doc: NodeDesired;
+    let msg;
     try {
-      doc = openWireMessage(bytes, this.#c.trusted, 'NodeDesired');
+      msg = openSiteMessage(bytes, this.#c.trusted);
     } catch (e) {
       this.#c.onError?.(e);
       return 'rejected';
     }
+    // A batch is not what catch-up or the disk hands us.
+    if (msg.kind !== 'NodeDesired') return 'rejected';
+    return this.#take(msg.doc, bytes, persist);
+  }
+
+  #take(doc: NodeDesired, bytes: Uint8Array, persist: boolean): IngestOutcome {
     const held = this.#held.get(doc.nodeName);
     if (held && held.revision >= doc.revision) return 'stale';
     if (doc.nodeName !== this.#init.nodeName) return this.#cache(doc, bytes);
@@ -183,14 +229,18 @@ export class DesiredSync {
   }
 
   #cache(doc: NodeDesired, bytes: Uint8Array): IngestOutcome {
+    this.#hold(doc.nodeName, { revision: doc.revision, bytes });
+    return 'cached';
+  }
+
+  #hold(nodeName: string, held: Held): void {
     const max = this.#init.siteDocumentsMax ?? desiredSyncDefaults.siteDocumentsMax;
-    if (!this.#held.has(doc.nodeName) && this.#held.size >= max) {
+    if (!this.#held.has(nodeName) && this.#held.size >= max) {
       // Drop the oldest entry that is not ours; our own document is never evicted.
       const victim = [...this.#held.keys()].find((n) => n !== this.#init.nodeName);
       if (victim !== undefined) this.#held.delete(victim);
     }
-    this.#held.set(doc.nodeName, { revision: doc.revision, bytes });
-    return 'cached';
+    this.#held.set(nodeName, held);
   }
 
   #persist(bytes: Uint8Array): void {

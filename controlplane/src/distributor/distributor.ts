@@ -11,7 +11,7 @@
  */
 import { fromBase64Url, x25519PublicKeyBytes } from '@wisp/api/wire/identity.ts';
 import type { EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
-import { clusterTopic, siteTopic, wireApiVersion } from '@wisp/api/wire/messages.ts';
+import { clusterTopic, wireApiVersion } from '@wisp/api/wire/messages.ts';
 import { rfc3339, type Clock, type Gossip, type Random, type Startable } from '@wisp/core';
 import { createController, type ReconcileResult } from '../controllers/framework/controller.ts';
 import { createInformerFactory, type InformerFactory } from '../informer/factory.ts';
@@ -31,6 +31,7 @@ import {
   type NodeRevocationNotice,
 } from '@wisp/api/wire/protocols.ts';
 import { createStatusHandler, type StatusHandlerComponents } from './status-handler.ts';
+import { createSiteOutbox, siteOutboxDefaults } from './site-outbox.ts';
 
 /** The Node annotation with the node's X25519 key (base64url) that the join records. */
 export { x25519Annotation };
@@ -39,6 +40,8 @@ export const zoneLabel = 'topology.kubernetes.io/zone';
 export const distributorDefaults = {
   /** Changes to one node within this window make one document. */
   debounceMs: 50,
+  /** Documents signed within this window go out as one batch per site (site-outbox.ts). */
+  batchWindowMs: siteOutboxDefaults.windowMs,
   /** How soon a node whose secrets cannot be sealed yet (no key known) is tried again. */
   sealKeyRetryMs: 5_000,
   // Several nodes in flight let their revision writes share one commit.
@@ -47,6 +50,7 @@ export const distributorDefaults = {
 
 export interface DistributorInit {
   readonly debounceMs?: number;
+  readonly batchWindowMs?: number;
   readonly sealKeyRetryMs?: number;
   readonly workers?: number;
 }
@@ -142,7 +146,7 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
       return;
     }
     latest.set(nodeName, { ...doc, digest });
-    await publish(siteTopic(siteOf(nodeName)), doc.bytes, `node ${nodeName} r${revision}`);
+    outbox.add(siteOf(nodeName), doc);
   }
 
   async function publish(topic: string, bytes: Uint8Array, what: string): Promise<void> {
@@ -153,6 +157,11 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
       log(`distributor: publish ${what} on ${topic} failed`, e);
     }
   }
+
+  const outbox = createSiteOutbox(
+    { windowMs: d.batchWindowMs },
+    { clock: c.clock, signingKey: c.signingKey, publish },
+  );
 
   function announceRevocation(r: NodeRevocation): void {
     const notice: NodeRevocationNotice = {
@@ -180,7 +189,7 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
   return {
     latest: (nodeName) => latest.get(nodeName),
     enqueue,
-    idle: () => controller.idle() && pending.size === 0,
+    idle: () => controller.idle() && pending.size === 0 && outbox.idle(),
     async start() {
       await ownInformers?.start();
       offs.push(
@@ -203,6 +212,7 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
     async stop() {
       for (const off of offs.splice(0)) off();
       await controller.stop();
+      await outbox.stop();
       await ownInformers?.stop();
     },
   };
