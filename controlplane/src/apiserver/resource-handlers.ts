@@ -18,11 +18,25 @@ import { handleSubresource } from './subresources.ts';
 import { success } from './status.ts';
 import type { Authorizer } from './app.ts';
 
-/** Where `kubectl logs` reads from: the agent that runs the pod (wired in by the distributor). */
+/** The `pods/log` query (upstream `PodLogOptions`). */
+export interface PodLogOptions {
+  readonly container?: string;
+  readonly follow: boolean;
+  readonly tailLines?: number;
+  readonly previous: boolean;
+  readonly timestamps?: boolean;
+  readonly limitBytes?: number;
+  readonly sinceSeconds?: number;
+  /** RFC 3339. */
+  readonly sinceTime?: string;
+}
+
+/** Where `kubectl logs` reads from: the agent that runs the pod (controlplane/src/logs). */
 export interface PodLogSource {
+  /** `signal` aborts when the client goes away. */
   read(
     pod: KubeObject,
-    options: { container?: string; follow: boolean; tailLines?: number; previous: boolean },
+    options: PodLogOptions,
     signal: AbortSignal,
   ): Promise<ReadableStream<Uint8Array> | string>;
 }

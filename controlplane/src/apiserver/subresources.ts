@@ -3,6 +3,7 @@
  * (the scheduler), `eviction` (kubectl drain) and `log` (kubectl logs).
  */
 import type { Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
 import type { KubeObject, ResourceInfo } from '@wisp/api';
 import { labelSelectorAsString } from '@wisp/api';
 import {
@@ -16,7 +17,7 @@ import { decodeBody, decodeObject, mediaType, readBody } from './body.ts';
 import { applyPatch } from './patch-handler.ts';
 import { bindPod } from '../registry/pod-binding.ts';
 import type { RequestInfo } from './request-info.ts';
-import type { HandlerContext } from './resource-handlers.ts';
+import type { HandlerContext, PodLogOptions } from './resource-handlers.ts';
 import { readObject, writeOptions } from './resource-handlers.ts';
 import { respondObject } from './respond.ts';
 import { success } from './status.ts';
@@ -205,19 +206,32 @@ async function logs(
       `container "${name}" in pod "${ri.name}" is waiting to start: ContainerCreating`,
     );
   }
+  // The client going away ends a follow: the response's `close`, as for watches.
   const ac = new AbortController();
-  const tail = q.get('tailLines');
-  const body = await h.logs.read(
-    pod,
-    {
-      container,
-      follow: q.get('follow') === 'true',
-      previous: q.get('previous') === 'true',
-      tailLines: tail ? Number(tail) : undefined,
-    },
-    ac.signal,
-  );
+  (c.env as Partial<HttpBindings> | undefined)?.outgoing?.on('close', () => ac.abort());
+  c.req.raw.signal?.addEventListener('abort', () => ac.abort(), { once: true });
+  const body = await h.logs.read(pod, { container, ...logQuery(q) }, ac.signal);
   return c.body(body as never, 200, { 'content-type': 'text/plain' });
+}
+
+function logQuery(q: URLSearchParams): Omit<PodLogOptions, 'container'> {
+  const int = (name: string): number | undefined => {
+    const v = q.get(name);
+    if (v === null || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw new BadRequestError(`${name}: Invalid value: ${v}`);
+    return n;
+  };
+  const sinceTime = q.get('sinceTime') ?? undefined;
+  return {
+    follow: q.get('follow') === 'true',
+    previous: q.get('previous') === 'true',
+    timestamps: q.get('timestamps') === 'true',
+    tailLines: int('tailLines'),
+    limitBytes: int('limitBytes'),
+    sinceSeconds: int('sinceSeconds'),
+    ...(sinceTime ? { sinceTime } : {}),
+  };
 }
 
 /** Binding and Eviction bodies are not checked field by field, as upstream. */
