@@ -28,6 +28,14 @@ import {
 } from './gossip-limits.ts';
 import { Redialer } from './gossip-redial.ts';
 import { exchange, serveRequest } from './gossip-request.ts';
+import { HostedStreams } from './gossip-stream-hosted.ts';
+import {
+  resolveStreamLimits,
+  type GossipStream,
+  type GossipStreamHandler,
+  type GossipStreamLimits,
+  type StreamOptions,
+} from './gossip-stream.ts';
 import type {
   GossipHandler,
   GossipValidation,
@@ -40,7 +48,7 @@ import type {
 } from './gossip.ts';
 import type { Random } from './random.ts';
 
-export interface HostedGossipInit extends GossipLimitsInit {
+export interface HostedGossipInit extends GossipLimitsInit, Partial<GossipStreamLimits> {
   /** Addresses to stay connected to (each ending in `/p2p/<peerId>`). */
   readonly bootstrap?: readonly string[];
   /** Default 1 s; doubles per failed dial. */
@@ -79,6 +87,7 @@ class HostedGossip implements NetworkGossip {
   readonly #handlers = new Map<string, Set<GossipHandler>>();
   readonly #protocols = new Map<string, RequestHandler>();
   readonly #peerListeners = new Set<(event: PeerEvent) => void>();
+  readonly #streams: HostedStreams;
   #running = false;
   /** Connections may open while the host starts; admission runs from then until stop. */
   #admitting = false;
@@ -106,6 +115,16 @@ class HostedGossip implements NetworkGossip {
         onError: c.onError,
       },
     );
+    this.#streams = new HostedStreams({
+      host: c.host,
+      clock: c.clock,
+      limits: resolveStreamLimits(init),
+      openTimeoutMs: this.#limits.requestTimeoutMs,
+      running: () => this.#running,
+      admitted: (peer) => this.#admission.isAdmitted(peer),
+      decided: (peer) => this.#decided(peer),
+      onError: c.onError,
+    });
     this.#host.setListener(this.#listener());
   }
 
@@ -117,6 +136,7 @@ class HostedGossip implements NetworkGossip {
       );
     });
     for (const protocol of this.#protocols.keys()) await this.#register(protocol);
+    for (const protocol of this.#streams.protocols()) await this.#streams.register(protocol);
     this.#admitting = true;
     try {
       await this.#host.start();
@@ -135,6 +155,7 @@ class HostedGossip implements NetworkGossip {
     this.#admitting = false;
     this.#redialer.stop();
     this.#admission.clear();
+    this.#streams.abortAll(new ClosedError('gossip: node stopped'));
     await this.#host.stop();
   }
 
@@ -172,9 +193,7 @@ class HostedGossip implements NetworkGossip {
   }
 
   handle(protocol: string, handler: RequestHandler): Unsubscribe {
-    if (protocol === identityProtocol) {
-      throw new RangeError(`protocol: Forbidden: ${identityProtocol} is the admission protocol`);
-    }
+    this.#assertFree(protocol, this.#streams.has(protocol));
     const fresh = !this.#protocols.has(protocol);
     this.#protocols.set(protocol, handler);
     if (fresh && this.#running) void this.#register(protocol).catch((e) => this.#c.onError?.(e));
@@ -216,6 +235,25 @@ class HostedGossip implements NetworkGossip {
       throw new GossipPeerUnreachableError(peer, `${protocol}: stream failed`, { cause: e });
     } finally {
       limit.clear();
+    }
+  }
+
+  handleStream(protocol: string, handler: GossipStreamHandler): Unsubscribe {
+    this.#assertFree(protocol, this.#protocols.has(protocol));
+    return this.#streams.handle(protocol, handler);
+  }
+
+  openStream(peer: string, protocol: string, options?: StreamOptions): Promise<GossipStream> {
+    return this.#streams.open(peer, protocol, options);
+  }
+
+  /** A protocol is the admission one, a request one or a stream one: never two at once. */
+  #assertFree(protocol: string, takenByOtherKind: boolean): void {
+    if (protocol === identityProtocol) {
+      throw new RangeError(`protocol: Forbidden: ${identityProtocol} is the admission protocol`);
+    }
+    if (takenByOtherKind) {
+      throw new RangeError(`protocol: Duplicate: ${protocol} is handled as the other kind`);
     }
   }
 

@@ -25,6 +25,9 @@ export * from './gossip-router.ts';
 export * from './gossip-hosted.ts';
 export * from './gossip-deadline.ts';
 export * from './gossip-request.ts';
+export * from './gossip-stream.ts';
+
+import type { GossipStream, GossipStreamHandler, StreamOptions } from './gossip-stream.ts';
 
 /**
  * What a validator decides about one message: `accept` delivers and forwards it; `reject` drops
@@ -86,6 +89,17 @@ export interface Gossip extends Startable {
     data: Uint8Array,
     options?: RequestOptions,
   ): Promise<Uint8Array>;
+  /**
+   * One handler per stream protocol (a new one replaces the old). Inbound streams reach it only
+   * from admitted peers and only within `streamsPerPeerMax`; others are reset.
+   */
+  handleStream(protocol: string, handler: GossipStreamHandler): Unsubscribe;
+  /**
+   * Opens a duplex byte stream to a connected, admitted peer (over a relay if that is the only
+   * route). Rejects with `GossipPeerUnreachableError`, `GossipNoHandlerError`,
+   * `GossipStreamLimitError` or `GossipRequestTimeoutError`. Never dials.
+   */
+  openStream(peer: string, protocol: string, options?: StreamOptions): Promise<GossipStream>;
   onPeer(listener: (event: PeerEvent) => void): Unsubscribe;
   /** Admitted, connected peers. */
   peers(): string[];

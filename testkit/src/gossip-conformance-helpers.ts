@@ -9,6 +9,8 @@ export interface GossipTestNodeInit {
   readonly allowedTopics: readonly string[];
   readonly gossipMessageBytesMax?: number;
   readonly requestBytesMax?: number;
+  readonly streamsPerPeerMax?: number;
+  readonly streamIdleTimeoutMs?: number;
 }
 
 export interface GossipTestNetwork {

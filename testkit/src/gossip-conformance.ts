@@ -12,6 +12,7 @@ import { limitCases } from './gossip-conformance-limits.ts';
 import { peerCases } from './gossip-conformance-peers.ts';
 import { pubsubCases } from './gossip-conformance-pubsub.ts';
 import { requestCases } from './gossip-conformance-requests.ts';
+import { streamCases } from './gossip-conformance-streams.ts';
 import { validationCases } from './gossip-conformance-validation.ts';
 
 export type {
@@ -38,6 +39,7 @@ export function runGossipConformance(name: string, make: MakeGossipNetwork): voi
     validationCases(net);
     limitCases(net);
     requestCases(net);
+    streamCases(net);
     peerCases(net);
   });
 }

@@ -42,7 +42,22 @@ export type Packet =
       readonly protocol: string;
       readonly data: Uint8Array;
     }
-  | { readonly type: 'response'; readonly id: number; readonly frame: Uint8Array };
+  | { readonly type: 'response'; readonly id: number; readonly frame: Uint8Array }
+  | StreamPacket;
+
+/**
+ * One step of a stream between two nodes, keyed by `<opener peer id>#<n>`. Streams ride a
+ * reliable, ordered channel (as yamux over TCP does): no loss, duplication or reordering.
+ */
+export type StreamPacket = {
+  readonly type: 'stream';
+  readonly key: string;
+} & (
+  | { readonly op: 'open'; readonly protocol: string }
+  | { readonly op: 'accept' | 'no-handler' | 'end' | 'reset' }
+  | { readonly op: 'data'; readonly data: Uint8Array }
+  | { readonly op: 'ack'; readonly bytes: number }
+);
 
 /** What the network needs from a node. */
 export interface MemoryEndpoint {
@@ -75,6 +90,8 @@ export class MemoryWires {
   readonly #up = new Set<string>();
   readonly #groups = new Map<string, number>();
   readonly #stats = new Map<string, TrafficStats>();
+  /** When the last ordered packet from one node to another lands (monotonic ms). */
+  readonly #orderedLandMs = new Map<string, number>();
 
   constructor(faults: MemoryFaults, components: { clock: Clock; random: Random }) {
     this.#faults = faults;
@@ -194,6 +211,21 @@ export class MemoryWires {
     }
   }
 
+  /** Sends a stream packet: delayed like any other, but never lost, doubled or overtaken. */
+  transmitOrdered(from: string, to: string, packet: StreamPacket): void {
+    const bytes = packetBytes(packet);
+    const sent = this.#stats.get(from);
+    if (sent) {
+      sent.packetsSent++;
+      sent.bytesSent += bytes;
+    }
+    const now = this.#clock.monotonic();
+    const key = `${from}>${to}`;
+    const landMs = Math.max(now + this.#delay(), this.#orderedLandMs.get(key) ?? 0);
+    this.#orderedLandMs.set(key, landMs);
+    this.#clock.setTimeout(() => this.#land(from, to, packet, bytes), landMs - now);
+  }
+
   #land(from: string, to: string, packet: Packet, bytes: number): void {
     if (!this.isUp(from, to)) return;
     const received = this.#stats.get(to);
@@ -212,5 +244,6 @@ export class MemoryWires {
 
 function packetBytes(p: Packet): number {
   if (p.type === 'response') return p.frame.byteLength;
+  if (p.type === 'stream') return p.op === 'data' ? p.data.byteLength : 0;
   return p.data.byteLength + (p.type === 'gossip' ? p.topic.length + p.msgId.length : 0);
 }

@@ -22,7 +22,12 @@ import {
   assertTopicAllowed,
   isTopicAllowed,
   resolveGossipLimits,
+  resolveStreamLimits,
   type Clock,
+  type GossipStream,
+  type GossipStreamHandler,
+  type GossipStreamLimits,
+  type StreamOptions,
   type Gossip,
   type GossipHandler,
   type GossipLimits,
@@ -46,6 +51,7 @@ import {
   type TrafficStats,
 } from './memory-gossip-network.ts';
 import { PenaltyBook, SeenCache } from './memory-gossip-penalties.ts';
+import { MemoryStreams } from './memory-gossip-streams.ts';
 
 export type { MemoryFaults, TrafficStats } from './memory-gossip-network.ts';
 
@@ -55,7 +61,7 @@ export interface MemoryNetworkInit extends Partial<MemoryFaults> {
   readonly seenEntriesMax?: number;
 }
 
-export interface MemoryGossipInit extends GossipLimitsInit {
+export interface MemoryGossipInit extends GossipLimitsInit, Partial<GossipStreamLimits> {
   /** Default `mem-<n>`. */
   readonly peerId?: string;
   /** Shown to peers; '' (the default) for a network that does not check identities. */
@@ -153,6 +159,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   readonly #protocols = new Map<string, RequestHandler>();
   readonly #peerListeners = new Set<(event: PeerEvent) => void>();
   readonly #pending = new Map<number, PendingRequest>();
+  readonly #streams: MemoryStreams;
   #running = false;
   #seq = 0;
 
@@ -169,6 +176,16 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     });
     this.#seen = new SeenCache(this.#clock, c.seenTtlMs, c.seenEntriesMax);
     this.#penalties = new PenaltyBook(this.#clock);
+    this.#streams = new MemoryStreams({
+      peerId: this.peerId,
+      clock: this.#clock,
+      limits: resolveStreamLimits(init),
+      openTimeoutMs: this.#limits.requestTimeoutMs,
+      send: (to, packet) => this.#wires.transmitOrdered(this.peerId, to, packet),
+      running: () => this.#running,
+      reachable: (peer) => this.#admission.isAdmitted(peer) && this.#wires.isUp(this.peerId, peer),
+      decided: (peer) => this.#admission.decided(peer),
+    });
   }
 
   start(): void {
@@ -181,6 +198,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     this.#running = false;
     for (const p of this.#pending.values()) p.fail(new ClosedError('gossip: node stopped'));
     this.#pending.clear();
+    this.#streams.abortAll(new ClosedError('gossip: node stopped'));
     this.#wires.refresh();
     this.#admission.clear();
   }
@@ -277,6 +295,14 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     });
   }
 
+  handleStream(protocol: string, handler: GossipStreamHandler): Unsubscribe {
+    return this.#streams.handle(protocol, handler);
+  }
+
+  async openStream(peer: string, protocol: string, options?: StreamOptions): Promise<GossipStream> {
+    return this.#streams.open(peer, protocol, options);
+  }
+
   onPeer(listener: (event: PeerEvent) => void): Unsubscribe {
     this.#peerListeners.add(listener);
     return () => void this.#peerListeners.delete(listener);
@@ -311,6 +337,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   }
 
   linkDown(peer: string): void {
+    this.#streams.abortAll(new GossipPeerUnreachableError(peer, 'disconnected'), peer);
     if (this.#admission.disconnected(peer) && this.#running) {
       this.#emit({ type: 'disconnect', peer });
     }
@@ -320,6 +347,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     if (!this.#running) return;
     if (packet.type === 'gossip') void this.#receiveGossip(packet, from);
     else if (packet.type === 'request') void this.#receiveRequest(packet, from);
+    else if (packet.type === 'stream') this.#streams.receive(packet, from);
     else {
       const pending = this.#pending.get(packet.id);
       if (pending) settleResponse(pending, packet.frame);

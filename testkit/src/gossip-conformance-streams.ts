@@ -1,0 +1,143 @@
+/**
+ * Conformance: byte streams — both directions, half-close, reset, named failures, the per-peer
+ * stream cap and the idle deadline.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { GossipStream } from '@wisp/core';
+import {
+  bytes,
+  codeOf,
+  outcome,
+  settled,
+  text,
+  topicA,
+  type GossipTestNetwork,
+} from './gossip-conformance-helpers.ts';
+
+const pipe = '/wisp/test/pipe/1.0.0';
+
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of stream) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+/** Echoes everything back upper-cased, then closes its side once the opener closed. */
+async function shout(stream: GossipStream): Promise<void> {
+  for await (const c of stream) await stream.send(bytes(text(c).toUpperCase()));
+  await stream.close();
+}
+
+async function pair(n: GossipTestNetwork, init: object = {}) {
+  const [a, b] = await Promise.all([0, 1].map(() => n.node({ allowedTopics: [topicA], ...init })));
+  await n.link(a, b);
+  return [a, b] as const;
+}
+
+export function streamCases(net: () => GossipTestNetwork): void {
+  it('carries bytes both ways and reads the answer after a half-close', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    const froms: string[] = [];
+    b.handleStream(pipe, (stream, from) => {
+      froms.push(from);
+      void shout(stream).catch(() => undefined);
+    });
+    const s = await settled(n, a.openStream(b.peerId, pipe, { timeoutMs: 5000 }));
+    assert.equal(s.peer, b.peerId);
+    const answer = outcome(readAll(s));
+    await s.send(bytes('hello '));
+    await s.send(bytes('mesh'));
+    await s.close();
+    await n.eventually(() => answer.done, 5000, 'the echo');
+    assert.equal(text(answer.value!), 'HELLO MESH');
+    assert.deepEqual(froms, [a.peerId]);
+  });
+
+  it('moves a megabyte each way intact', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    const big = new Uint8Array(1024 * 1024).map((_, i) => i % 251);
+    b.handleStream(pipe, (stream) => {
+      void readAll(stream)
+        .then(async (got) => {
+          await stream.send(got);
+          await stream.close();
+        })
+        .catch(() => undefined);
+    });
+    const s = await settled(n, a.openStream(b.peerId, pipe));
+    const back = outcome(readAll(s));
+    const sent = outcome(
+      (async () => {
+        for (let at = 0; at < big.byteLength; at += 16 * 1024) {
+          await s.send(big.subarray(at, at + 16 * 1024));
+        }
+        await s.close();
+      })(),
+    );
+    await n.eventually(() => back.done && sent.done, 20_000, 'the round trip');
+    assert.equal(sent.error, undefined);
+    assert.equal(back.value!.byteLength, big.byteLength);
+    assert.ok(Buffer.from(back.value!).equals(Buffer.from(big)));
+  });
+
+  it('fails the other side when one side aborts', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    let inbound: GossipStream | undefined;
+    b.handleStream(pipe, (stream) => (inbound = stream));
+    const s = await settled(n, a.openStream(b.peerId, pipe));
+    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
+    const reading = outcome(readAll(inbound!));
+    s.abort(new Error('client gave up'));
+    await n.eventually(() => reading.done, 5000, 'the reset to arrive');
+    assert.ok(reading.error, 'the read fails rather than ending cleanly');
+  });
+
+  it('refuses with ERR_NOT_FOUND an unknown protocol or a peer it is not connected to', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    const c = await n.node({ allowedTopics: [topicA] });
+    c.handleStream(pipe, (s) => s.abort(new Error('unused')));
+    const notFound = (e: unknown) => codeOf(e) === 'ERR_NOT_FOUND';
+    await assert.rejects(settled(n, a.openStream(b.peerId, '/wisp/test/none/1.0.0')), notFound);
+    await assert.rejects(settled(n, a.openStream(c.peerId, pipe)), notFound);
+  });
+
+  it('refuses streams past streamsPerPeerMax until one ends', async () => {
+    const n = net();
+    const [a, b] = await pair(n, { streamsPerPeerMax: 2 });
+    b.handleStream(pipe, (stream) => void shout(stream).catch(() => undefined));
+    const first = await settled(n, a.openStream(b.peerId, pipe));
+    await settled(n, a.openStream(b.peerId, pipe));
+    await assert.rejects(
+      settled(n, a.openStream(b.peerId, pipe)),
+      (e) => codeOf(e) === 'ERR_TOO_MANY_REQUESTS',
+    );
+    first.abort(new Error('done with it'));
+    await n.pass(n.quietMs);
+    const third = await settled(n, a.openStream(b.peerId, pipe));
+    third.abort(new Error('done'));
+  });
+
+  it('aborts a stream idle for streamIdleTimeoutMs and keeps a busy one', async () => {
+    const n = net();
+    const [a, b] = await pair(n, { streamIdleTimeoutMs: 400 });
+    b.handleStream(pipe, (stream) => void shout(stream).catch(() => undefined));
+    const idle = await settled(n, a.openStream(b.peerId, pipe));
+    const busy = await settled(n, a.openStream(b.peerId, pipe));
+    const idleRead = outcome(readAll(idle));
+    const busyRead = outcome(readAll(busy));
+    for (let i = 0; i < 6; i++) {
+      await busy.send(bytes('.'));
+      await n.pass(150);
+    }
+    await n.eventually(() => idleRead.done, 5000, 'the idle abort');
+    // Either end's deadline may fire first: ours fails the read with ERR_TIMEOUT, theirs resets.
+    assert.ok(idleRead.error, 'the idle stream fails');
+    assert.equal(busyRead.done, false, 'the busy stream is still open');
+    busy.abort(new Error('done'));
+  });
+}
