@@ -115,6 +115,9 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   r('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   r('node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', false),
+  r('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, {
+    shortNames: ['netpol'],
+  }),
   r('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, {
     shortNames: ['pdb'],
     subresources: ['status'],

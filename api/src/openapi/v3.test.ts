@@ -31,6 +31,7 @@ describe('openapiV3Root', () => {
       'apis/authorization.k8s.io/v1',
       'apis/batch/v1',
       'apis/coordination.k8s.io/v1',
+      'apis/networking.k8s.io/v1',
       'apis/node.k8s.io/v1',
       'apis/policy/v1',
       'apis/rbac.authorization.k8s.io/v1',

@@ -29,6 +29,7 @@ import { nodePrinter } from './node.ts';
 import { podPrinter } from './pod.ts';
 import { roleBindingPrinter, rolePrinter } from './rbac.ts';
 import { endpointsPrinter, servicePrinter } from './service.ts';
+import { networkPolicyPrinter } from './network-policy.ts';
 import { leasePrinter, podDisruptionBudgetPrinter, runtimeClassPrinter } from './small-kinds.ts';
 import type { PartialObjectMetadata, Printer, Table, TableRow, ToTableOptions } from './types.ts';
 
@@ -63,6 +64,7 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map([
   ['coordination.k8s.io/Lease', leasePrinter],
   ['node.k8s.io/RuntimeClass', runtimeClassPrinter],
   ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
+  ['networking.k8s.io/NetworkPolicy', networkPolicyPrinter],
   ['rbac.authorization.k8s.io/Role', rolePrinter],
   ['rbac.authorization.k8s.io/ClusterRole', rolePrinter],
   ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],

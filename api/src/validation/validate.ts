@@ -38,6 +38,7 @@ import {
   validateRuntimeClassUpdate,
 } from './misc-kinds.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.ts';
+import { validateNetworkPolicy } from './network-policy.ts';
 import { validatePod, validatePodUpdate } from './pod.ts';
 import {
   validateBindingUpdate,
@@ -109,6 +110,7 @@ const rules: Record<string, KindRules> = {
     update: validateRuntimeClassUpdate,
   },
   'policy/PodDisruptionBudget': { name: nameIsDNSSubdomain, create: validatePodDisruptionBudget },
+  'networking.k8s.io/NetworkPolicy': { name: nameIsDNSSubdomain, create: validateNetworkPolicy },
   [`${rbac}/Role`]: { name: nameIsPathSegment, create: validateRole },
   [`${rbac}/ClusterRole`]: { name: nameIsPathSegment, create: validateClusterRole },
   [`${rbac}/RoleBinding`]: {

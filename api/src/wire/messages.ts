@@ -1,7 +1,8 @@
 /**
  * The messages the control plane and agents exchange, each the payload of a `SignedEnvelope`:
  * `NodeDesired` (control plane → one node, over gossip and catch-up) and `NodeStatus`,
- * `PodStatusReport`, `LeaseRenewal` (node → control plane, over the status protocol). Decoding is
+ * `PodStatusReport`, `LeaseRenewal`, `EventReport` (node → control plane, over the status
+ * protocol; events in `./event-messages.ts`). Decoding is
  * strict (unknown fields, wrong types and oversized lists are refused with field paths) because
  * these bytes come off the network. Pure: no I/O, no clock.
  *
@@ -9,6 +10,7 @@
  *   const doc = openWireMessage(bytes, trustedKeys, 'NodeDesired');    // verify and decode
  *   if (doc.revision > held.revision) apply(doc);
  */
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
 import type {
   ConfigMap,
   Endpoints,
@@ -28,6 +30,7 @@ import {
   type FieldError,
 } from '../validation/field-error.ts';
 import { InvalidError } from '../validation/invalid-error.ts';
+import { eventReportFields, validateEventReportBody, type EventReport } from './event-messages.ts';
 import { child, index } from '../validation/path.ts';
 import {
   decodeEnvelope,
@@ -49,6 +52,10 @@ export const wireLimits = {
   sealedSecretsMax: 1024,
   servicesMax: 4096,
   endpointsMax: 4096,
+  networkPoliciesMax: 4096,
+  namespacesMax: 4096,
+  meshPeersMax: 4096,
+  meshPeerAddressesMax: 16,
   conditionsMax: 64,
   /** A Secret is capped at 1 MiB in Kubernetes; its sealed box cannot be larger. */
   sealedSecretBytesMax: 1024 * 1024,
@@ -86,6 +93,25 @@ export interface NodeDesired extends WireHeader<'NodeDesired'> {
   readonly sealedSecrets: readonly SealedSecret[];
   readonly services: readonly Service[];
   readonly endpoints: readonly Endpoints[];
+  /** The NetworkPolicies that select pods on this node (the mesh enforces their ingress). */
+  readonly networkPolicies?: readonly NetworkPolicy[];
+  /** Labels of the namespaces those policies' namespaceSelectors and this node's pods need. */
+  readonly namespaces?: readonly MeshNamespace[];
+  /** How to reach the nodes that host endpoints this node's mesh may pick. */
+  readonly meshPeers?: readonly MeshPeer[];
+}
+
+export interface MeshNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A node's libp2p identity, from its certificate, and addresses it was last seen on. */
+export interface MeshPeer {
+  readonly nodeName: string;
+  readonly peerId: string;
+  /** Multiaddrs ending in `/p2p/<peerId>`; may be empty (reach it through a relay). */
+  readonly addresses: readonly string[];
 }
 
 export interface NodeStatus extends WireHeader<'NodeStatus'> {
@@ -114,7 +140,8 @@ export interface LeaseRenewal extends WireHeader<'LeaseRenewal'> {
   readonly leaseDurationSeconds: number;
 }
 
-export type WireMessage = NodeDesired | NodeStatus | PodStatusReport | LeaseRenewal;
+export type { EventReport } from './event-messages.ts';
+export type WireMessage = NodeDesired | NodeStatus | PodStatusReport | LeaseRenewal | EventReport;
 export type WireKind = WireMessage['kind'];
 export type WireMessageOf<K extends WireKind> = Extract<WireMessage, { kind: K }>;
 
@@ -123,13 +150,25 @@ export const wireKinds: readonly WireKind[] = [
   'NodeStatus',
   'PodStatusReport',
   'LeaseRenewal',
+  'EventReport',
 ];
 
 const topFields: Record<WireKind, readonly string[]> = {
-  NodeDesired: ['revision', 'pods', 'configMaps', 'sealedSecrets', 'services', 'endpoints'],
+  NodeDesired: [
+    'revision',
+    'pods',
+    'configMaps',
+    'sealedSecrets',
+    'services',
+    'endpoints',
+    'networkPolicies',
+    'namespaces',
+    'meshPeers',
+  ],
   NodeStatus: ['observedAt', 'appliedRevision', 'status'],
   PodStatusReport: ['observedAt', 'pods'],
   LeaseRenewal: ['renewTime', 'leaseDurationSeconds'],
+  EventReport: eventReportFields,
 };
 
 /** The topic every node's desired state for one site travels on. */
@@ -226,6 +265,7 @@ const kindValidators: Record<WireKind, (v: Record<string, unknown>) => FieldErro
       wireLimits.leaseDurationSecondsMax,
     ),
   ],
+  EventReport: validateEventReportBody,
 };
 
 function validateNodeDesiredBody(v: Record<string, unknown>): FieldError[] {
@@ -242,6 +282,63 @@ function validateNodeDesiredBody(v: Record<string, unknown>): FieldError[] {
     errs.push(...listErrors(v[field], field, max, each));
     errs.push(...duplicateErrors(v[field], field, namespacedKey));
   }
+  return [...errs, ...meshFieldErrors(v)];
+}
+
+/** The mesh's optional lists: absent in documents from before the mesh. */
+function meshFieldErrors(v: Record<string, unknown>): FieldError[] {
+  const errs: FieldError[] = [];
+  const optional: [string, number, (x: unknown, p: string) => FieldError[], KeyOf][] = [
+    [
+      'networkPolicies',
+      wireLimits.networkPoliciesMax,
+      kubeObjectErrors('NetworkPolicy', 'networking.k8s.io/v1'),
+      namespacedKey,
+    ],
+    ['namespaces', wireLimits.namespacesMax, meshNamespaceErrors, (x) => String(x.name)],
+    ['meshPeers', wireLimits.meshPeersMax, meshPeerErrors, (x) => String(x.nodeName)],
+  ];
+  for (const [field, max, each, keyOf] of optional) {
+    if (v[field] === undefined) continue;
+    errs.push(...listErrors(v[field], field, max, each));
+    errs.push(...duplicateErrors(v[field], field, keyOf));
+  }
+  return errs;
+}
+
+type KeyOf = (item: Record<string, unknown>) => string;
+
+function meshNamespaceErrors(value: unknown, path: string): FieldError[] {
+  const v = asRecord(value);
+  if (!v) return [invalid(path, typeof value, 'must be an object')];
+  const errs = unknownFields(v, path, ['name', 'labels']);
+  const name = child(path, 'name');
+  errs.push(
+    ...(typeof v.name === 'string' && v.name
+      ? validateDNS1123Label(v.name, name)
+      : [required(name)]),
+  );
+  const labels = asRecord(v.labels);
+  if (!labels || Object.values(labels).some((x) => typeof x !== 'string')) {
+    errs.push(invalid(child(path, 'labels'), typeof v.labels, 'must map strings to strings'));
+  }
+  return errs;
+}
+
+function meshPeerErrors(value: unknown, path: string): FieldError[] {
+  const v = asRecord(value);
+  if (!v) return [invalid(path, typeof value, 'must be an object')];
+  const errs = [
+    ...unknownFields(v, path, ['nodeName', 'peerId', 'addresses']),
+    ...nodeNameErrors(v.nodeName, child(path, 'nodeName')),
+    ...stringErrors(v.peerId, child(path, 'peerId'), 128),
+  ];
+  const addressBytesMax = 512;
+  errs.push(
+    ...listErrors(v.addresses, child(path, 'addresses'), wireLimits.meshPeerAddressesMax, (a, p) =>
+      stringErrors(a, p, addressBytesMax),
+    ),
+  );
   return errs;
 }
 
@@ -255,14 +352,14 @@ function podErrors(value: unknown, path: string, nodeName: string | undefined): 
   return errs;
 }
 
-/** apiVersion v1, the kind, a namespaced name: enough to file the object; the rest is opaque. */
-function kubeObjectErrors(kind: string) {
+/** The apiVersion, the kind, a namespaced name: enough to file the object; the rest is opaque. */
+function kubeObjectErrors(kind: string, apiVersion = 'v1') {
   return (value: unknown, path: string): FieldError[] => {
     const v = asRecord(value);
     if (!v) return [invalid(path, typeof value, 'must be an object')];
     const errs: FieldError[] = [];
-    if (v.apiVersion !== 'v1')
-      errs.push(notSupported(child(path, 'apiVersion'), v.apiVersion, ['v1']));
+    if (v.apiVersion !== apiVersion)
+      errs.push(notSupported(child(path, 'apiVersion'), v.apiVersion, [apiVersion]));
     if (v.kind !== kind) errs.push(notSupported(child(path, 'kind'), v.kind, [kind]));
     const meta = asRecord(v.metadata);
     if (!meta) return [...errs, required(child(path, 'metadata'))];

@@ -19,7 +19,12 @@ import { x25519Annotation } from '../join/register-node.ts';
 import type { NodeRevocation } from '../pki/node-revocations.ts';
 import type { Registry } from '../registry/registry.ts';
 import { createCatchUpHandler } from './catch-up-handler.ts';
-import { contentDigest, desiredContent } from './desired-content.ts';
+import {
+  contentDigest,
+  desiredContent,
+  endpointNodes,
+  type DesiredSources,
+} from './desired-content.ts';
 import { createDesiredRevisions } from './desired-revisions.ts';
 import { createInformerSources } from './informer-sources.ts';
 import type { NodePeers } from './node-peers.ts';
@@ -90,6 +95,13 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
   const log = c.log ?? (() => {});
   const ownInformers = c.informers ? undefined : createInformerFactory(c);
   const sources = createInformerSources(c.informers ?? ownInformers!);
+  const docSources: DesiredSources = {
+    ...sources,
+    meshPeer(nodeName) {
+      const id = c.peers.byNode(nodeName);
+      return id && { nodeName, peerId: id.peerId, addresses: [] };
+    },
+  };
   const revisions = createDesiredRevisions({ store: c.registry.store });
   const latest = new Map<string, Published>();
   const pending = new Set<string>();
@@ -124,7 +136,7 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
       revisions.forget(nodeName);
       return;
     }
-    const content = desiredContent(nodeName, sources);
+    const content = desiredContent(nodeName, docSources);
     const sealKey = sealKeyOf(nodeName);
     if (content.secrets.length > 0 && !sealKey) {
       log(`distributor: node ${nodeName}: no X25519 key yet; its secrets wait`);
@@ -186,6 +198,13 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
   }
   sources.onNodesAffected((names) => names.forEach(enqueue));
 
+  /** A node's (new) identity: its own document, and every mesh that may tunnel to it. */
+  function learned(id: { nodeName: string }): void {
+    enqueue(id.nodeName);
+    if (!endpointNodes(sources.allEndpoints()).has(id.nodeName)) return;
+    for (const node of sources.nodes.list()) enqueue(node.metadata.name!);
+  }
+
   return {
     latest: (nodeName) => latest.get(nodeName),
     enqueue,
@@ -204,7 +223,7 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
           createStatusHandler({ ...c, isRevoked: c.revocations?.isRevoked.bind(c.revocations) }),
         ),
       );
-      offs.push(c.peers.onLearned((id) => enqueue(id.nodeName)));
+      offs.push(c.peers.onLearned(learned));
       if (c.revocations) offs.push(c.revocations.onRevoked(announceRevocation));
       for (const node of sources.nodes.list()) enqueue(node.metadata.name!);
       controller.start();

@@ -7,12 +7,20 @@
  *   view.onNodesAffected((nodes) => nodes.forEach(enqueue));
  */
 import { findResource, type KubeObject } from '@wisp/api';
-import type { ConfigMap, Endpoints, Pod, Secret, Service } from 'kubernetes-types/core/v1.js';
+import type {
+  ConfigMap,
+  Endpoints,
+  Namespace,
+  Pod,
+  Secret,
+  Service,
+} from 'kubernetes-types/core/v1.js';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
 import type { InformerFactory } from '../informer/factory.ts';
 import type { Informer } from '../informer/informer.ts';
 import type { DesiredSources } from './desired-content.ts';
 
-export interface InformerSources extends DesiredSources {
+export interface InformerSources extends Omit<DesiredSources, 'meshPeer'> {
   readonly nodes: Informer;
   /** Hears the names of nodes whose documents a change may affect. */
   onNodesAffected(listener: (nodeNames: readonly string[]) => void): void;
@@ -29,6 +37,8 @@ export function createInformerSources(informers: InformerFactory): InformerSourc
   const secrets = informers.for(resource('', 'secrets'));
   const services = informers.for(resource('', 'services'));
   const endpoints = informers.for(resource('', 'endpoints'));
+  const policies = informers.for(resource('networking.k8s.io', 'networkpolicies'));
+  const namespaces = informers.for(resource('', 'namespaces'));
   const podsByNode = new Map<string, Set<string>>();
   const listeners: ((nodeNames: readonly string[]) => void)[] = [];
   const notify = (names: string[]) => {
@@ -49,7 +59,10 @@ export function createInformerSources(informers: InformerFactory): InformerSourc
     const ns = obj?.metadata.namespace ?? old?.metadata.namespace ?? '';
     notify(nodesInNamespace(ns));
   };
-  for (const inf of [configMaps, secrets, services, endpoints]) inf.onChange(byNamespace);
+  for (const inf of [configMaps, secrets, policies]) inf.onChange(byNamespace);
+  // Every node's mesh holds every Service, Endpoints and namespace label set.
+  const everyNode = () => notify(nodes.list().map((n) => n.metadata.name ?? ''));
+  for (const inf of [services, endpoints, namespaces]) inf.onChange(everyNode);
 
   function podsOnNode(nodeName: string): Pod[] {
     const out: Pod[] = [];
@@ -80,8 +93,10 @@ export function createInformerSources(informers: InformerFactory): InformerSourc
     nodesInNamespace,
     configMap: (ns, name) => configMaps.get(ns, name) as ConfigMap | undefined,
     secret: (ns, name) => secrets.get(ns, name) as Secret | undefined,
-    services: (ns) => services.list(ns) as Service[],
-    endpoints: (ns) => endpoints.list(ns) as Endpoints[],
+    allServices: () => services.list() as Service[],
+    allEndpoints: () => endpoints.list() as Endpoints[],
+    networkPolicies: (ns) => policies.list(ns) as NetworkPolicy[],
+    namespaces: () => namespaces.list() as Namespace[],
     onNodesAffected: (listener) => void listeners.push(listener),
   };
 }

@@ -60,6 +60,9 @@ export function signNodeDesired(
     sealedSecrets: content.secrets.map((s) => sealSecret(s, options.sealKey!, options.random)),
     services: content.services,
     endpoints: content.endpoints,
+    networkPolicies: content.networkPolicies,
+    namespaces: content.namespaces,
+    meshPeers: content.meshPeers,
   };
   const bytes = sealWireMessage(desired, options.signingKey);
   const bytesMax = options.bytesMax ?? signedEnvelopeBytesMax;
@@ -76,6 +79,9 @@ function checkCounts(c: DesiredContent): void {
     ['sealedSecrets', c.secrets.length, wireLimits.sealedSecretsMax],
     ['services', c.services.length, wireLimits.servicesMax],
     ['endpoints', c.endpoints.length, wireLimits.endpointsMax],
+    ['networkPolicies', c.networkPolicies.length, wireLimits.networkPoliciesMax],
+    ['namespaces', c.namespaces.length, wireLimits.namespacesMax],
+    ['meshPeers', c.meshPeers.length, wireLimits.meshPeersMax],
   ];
   for (const [field, n, max] of counts) {
     if (n > max) throw new DocumentTooLargeError(c.nodeName, field, n, max);

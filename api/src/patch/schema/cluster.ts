@@ -10,6 +10,8 @@ const binding = { fields: { metadata: typed('ObjectMeta'), roleRef: typed('RoleR
 export const CLUSTER: TypeTable = {
   Lease: metadataOnly,
   RuntimeClass: { fields: { metadata: typed('ObjectMeta'), scheduling: typed('Scheduling') } },
+  // Its lists (ingress, egress, policyTypes) carry no patch strategy upstream: replaced whole.
+  NetworkPolicy: { fields: { metadata: typed('ObjectMeta') } },
   Scheduling: { fields: { nodeSelector: atomicMap } },
   PodDisruptionBudget: {
     fields: {

@@ -38,6 +38,7 @@ const GROUP_KINDS: Readonly<Record<string, readonly string[]>> = {
   'apps/v1': ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision'],
   'batch/v1': ['Job', 'CronJob'],
   'coordination.k8s.io/v1': ['Lease'],
+  'networking.k8s.io/v1': ['NetworkPolicy'],
   'node.k8s.io/v1': ['RuntimeClass'],
   'policy/v1': ['PodDisruptionBudget'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],

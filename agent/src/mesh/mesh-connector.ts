@@ -1,0 +1,228 @@
+/**
+ * The outbound half of the mesh: picks an endpoint for a service port and connects to it —
+ * locally at the pod's loopback address, or through a `/wisp/v1/mesh/tcp` stream to the agent
+ * that hosts it (dialled directly, or through a relay when there is no route). A failed
+ * endpoint is skipped and another tried, up to `connectAttemptsMax`.
+ */
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
+import { encodeFrame, type Clock, type NetworkGossip } from '@wisp/core';
+import { EndpointPicker } from './endpoint-picker.ts';
+import { MeshConnectError, failureOf } from './mesh-errors.ts';
+import type { MeshMetrics } from './mesh-metrics.ts';
+import {
+  decodeTunnelReply,
+  encodeJson,
+  meshProtocol,
+  readFirstFrame,
+  tunnelFrameBytesMax,
+  type TunnelHeader,
+  type TunnelSource,
+} from './mesh-protocol.ts';
+import type { MeshState } from './mesh-state.ts';
+import { ingressAllowed } from './network-policy.ts';
+import type { MeshEndpoint, MeshService } from './service-table.ts';
+import { GossipStreamDuplex } from './stream-duplex.ts';
+
+export type MeshGossip = Pick<
+  NetworkGossip,
+  'peerId' | 'peers' | 'openStream' | 'handleStream' | 'dial' | 'onPeer'
+>;
+
+export type ConnectLocal = (ip: string, port: number, timeoutMs: number) => Promise<Duplex>;
+
+export interface ConnectorContext {
+  readonly nodeName: string;
+  readonly relays: readonly string[];
+  readonly connectTimeoutMs: number;
+  readonly connectAttemptsMax: number;
+  readonly gossip: MeshGossip;
+  readonly clock: Clock;
+  readonly metrics: MeshMetrics;
+  readonly state: () => MeshState;
+  readonly connectLocal: ConnectLocal;
+}
+
+export interface Connected {
+  readonly socket: Duplex;
+  readonly endpoint: MeshEndpoint;
+}
+
+export class MeshConnector {
+  readonly #ctx: ConnectorContext;
+  readonly #picker: EndpointPicker;
+  readonly #dialing = new Map<string, Promise<void>>();
+
+  constructor(ctx: ConnectorContext) {
+    this.#ctx = ctx;
+    this.#picker = new EndpointPicker(ctx.clock);
+  }
+
+  /** Connects to a ready endpoint of `service:port`, trying others when one fails. */
+  async connectService(
+    serviceKey: string,
+    portName: string,
+    source: TunnelSource,
+  ): Promise<Connected> {
+    const tried = new Set<string>();
+    let last: unknown;
+    for (let attempt = 0; attempt < this.#ctx.connectAttemptsMax; attempt++) {
+      // The table may have changed since the last try: an endpoint gone not-ready drops out.
+      const [ns, name] = serviceKey.split('/');
+      const service = this.#ctx.state().table.get(ns, name);
+      const port = service?.ports.find((p) => p.name === portName);
+      const endpoint = service && port && this.#picker.pick(service, port, source.ip, tried);
+      if (!service || !port || !endpoint) break;
+      try {
+        const socket = await this.connectEndpoint(service, endpoint, source);
+        this.#ctx.metrics.opened(serviceKey);
+        return { socket, endpoint };
+      } catch (e) {
+        last = e;
+        tried.add(endpoint.ip);
+        this.#ctx.metrics.error(serviceKey, failureOf(e));
+        if (failureOf(e) === 'denied') throw e;
+      }
+    }
+    if (last) throw last;
+    this.#ctx.metrics.error(serviceKey, 'no-endpoints');
+    throw new MeshConnectError('no-endpoints', `service ${serviceKey}: no ready endpoints`);
+  }
+
+  async connectEndpoint(
+    service: Pick<MeshService, 'key'>,
+    endpoint: MeshEndpoint,
+    source: TunnelSource,
+  ): Promise<Duplex> {
+    const state = this.#ctx.state();
+    const local = state.localPods.get(endpoint.ip);
+    if (endpoint.nodeName === this.#ctx.nodeName || (!endpoint.nodeName && local)) {
+      if (!local) {
+        throw new MeshConnectError('refused', `pod ${endpoint.ip} is not a ready pod here`);
+      }
+      const pod = source.namespace
+        ? { namespace: source.namespace, labels: source.labels ?? {} }
+        : undefined;
+      const nsLabels = (ns: string) => state.namespaceLabels.get(ns);
+      if (!ingressAllowed(state.policies, local, endpoint.port, { ip: source.ip, pod }, nsLabels)) {
+        throw new MeshConnectError('denied', `${service.key}: denied by NetworkPolicy`);
+      }
+      return this.#ctx.connectLocal(endpoint.ip, endpoint.port, this.#ctx.connectTimeoutMs);
+    }
+    const header: TunnelHeader = {
+      v: 1,
+      ip: endpoint.ip,
+      port: endpoint.port,
+      service: service.key,
+      source,
+    };
+    return this.#tunnel(endpoint.nodeName, header);
+  }
+
+  async #tunnel(nodeName: string, header: TunnelHeader): Promise<Duplex> {
+    const peer = this.#ctx.state().peers.get(nodeName);
+    if (!peer) throw new MeshConnectError('no-route', `node ${nodeName}: no peer id known`);
+    await this.#reach(peer.peerId, peer.addresses);
+    const timeoutMs = this.#ctx.connectTimeoutMs;
+    const stream = await this.#ctx.gossip
+      .openStream(peer.peerId, meshProtocol, { timeoutMs })
+      .catch((e: unknown) => {
+        throw new MeshConnectError('unreachable', `node ${nodeName}: ${String(e)}`, { cause: e });
+      });
+    const it = stream[Symbol.asyncIterator]();
+    const timer = this.#ctx.clock.setTimeout(
+      () => stream.abort(new MeshConnectError('timeout', `node ${nodeName}: no tunnel reply`)),
+      timeoutMs,
+    );
+    try {
+      await stream.send(encodeFrame(encodeJson(header)));
+      const { frame, rest } = await readFirstFrame(it, tunnelFrameBytesMax, 'tunnel reply');
+      const reply = decodeTunnelReply(frame);
+      if (!reply.ok) {
+        stream.abort(new Error(reply.reason));
+        throw new MeshConnectError(reply.code === 'denied' ? 'denied' : 'refused', reply.reason);
+      }
+      return new GossipStreamDuplex(stream, it, rest);
+    } catch (e) {
+      stream.abort(e instanceof Error ? e : new Error(String(e)));
+      if (e instanceof MeshConnectError) throw e;
+      throw new MeshConnectError('unreachable', `node ${nodeName}: tunnel failed`, { cause: e });
+    } finally {
+      this.#ctx.clock.clearTimeout(timer);
+    }
+  }
+
+  /** Connects and waits for admission, once per peer at a time. */
+  #reach(peerId: string, addresses: readonly string[]): Promise<void> {
+    if (this.#ctx.gossip.peers().includes(peerId)) return Promise.resolve();
+    let dialing = this.#dialing.get(peerId);
+    if (!dialing) {
+      dialing = this.#dial(peerId, addresses).finally(() => this.#dialing.delete(peerId));
+      this.#dialing.set(peerId, dialing);
+    }
+    return dialing;
+  }
+
+  async #dial(peerId: string, addresses: readonly string[]): Promise<void> {
+    const admitted = this.#admitted(peerId);
+    const routes = [...addresses, ...this.#ctx.relays.map((r) => `${r}/p2p-circuit/p2p/${peerId}`)];
+    let last: unknown;
+    for (const address of routes) {
+      try {
+        await this.#ctx.gossip.dial(address);
+        await admitted.promise;
+        return;
+      } catch (e) {
+        last = e;
+      } finally {
+        if (this.#ctx.gossip.peers().includes(peerId)) admitted.cancel();
+      }
+    }
+    admitted.cancel();
+    throw new MeshConnectError('no-route', `peer ${peerId}: no route`, { cause: last });
+  }
+
+  #admitted(peerId: string): { promise: Promise<void>; cancel(): void } {
+    let cancel = (): void => {};
+    const promise = new Promise<void>((resolve, reject) => {
+      if (this.#ctx.gossip.peers().includes(peerId)) return resolve();
+      const off = this.#ctx.gossip.onPeer((e) => {
+        if (e.type === 'connect' && e.peer === peerId) done(resolve);
+      });
+      const timer = this.#ctx.clock.setTimeout(
+        () => done(() => reject(new MeshConnectError('timeout', `peer ${peerId}: not admitted`))),
+        this.#ctx.connectTimeoutMs,
+      );
+      const done = (then: () => void): void => {
+        off();
+        this.#ctx.clock.clearTimeout(timer);
+        then();
+      };
+      cancel = () => done(() => resolve());
+    });
+    promise.catch(() => undefined);
+    return { promise, cancel };
+  }
+}
+
+/** Connects to a pod's port at its loopback address (`podLoopback`), bounded in time. */
+export function connectPodLoopback(clock: Clock): ConnectLocal {
+  return (ip, port, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const socket = net.connect({ host: podLoopback(ip), port, allowHalfOpen: true });
+      socket.setNoDelay(true);
+      const timer = clock.setTimeout(() => {
+        socket.destroy();
+        reject(new MeshConnectError('timeout', `pod ${ip}:${port}: connect timed out`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clock.clearTimeout(timer);
+        resolve(socket);
+      });
+      socket.once('error', (e) => {
+        clock.clearTimeout(timer);
+        reject(new MeshConnectError('refused', `pod ${ip}:${port}: ${e.message}`, { cause: e }));
+      });
+    });
+}

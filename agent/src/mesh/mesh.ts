@@ -1,0 +1,145 @@
+/**
+ * The agent's mesh (DESIGN §8): service VIPs, DNS names and NodePorts proxied to ready
+ * endpoints — local pods at their loopback address, remote ones through libp2p streams to the
+ * agent that hosts them — with NetworkPolicy enforced on the destination side and per-service
+ * metrics. Fed one NodeDesired at a time.
+ *
+ *   const mesh = createMesh(
+ *     { nodeName, nodeIp: '127.0.1.2', relays: [serverMultiaddr] },
+ *     { gossip, clock, peers: peerBook },
+ *   );
+ *   await mesh.start();
+ *   mesh.setDesired(doc);                       // on every applied NodeDesired
+ *   const policy = createMeshOutgoingPolicy(mesh, pod);  // for a wasm pod
+ */
+import type { Duplex } from 'node:stream';
+import type { Clock, Startable } from '@wisp/core';
+import {
+  connectPodLoopback,
+  MeshConnector,
+  type ConnectLocal,
+  type Connected,
+  type MeshGossip,
+} from './mesh-connector.ts';
+import { serveTunnel } from './mesh-inbound.ts';
+import { MeshMetrics, meshMetricsText } from './mesh-metrics.ts';
+import { meshProtocol, type TunnelSource } from './mesh-protocol.ts';
+import { buildMeshState, emptyMeshState, type MeshDocument, type MeshState } from './mesh-state.ts';
+import { NodePortListeners } from './node-port-listeners.ts';
+import type { PeerBook } from './peer-book.ts';
+import type { MeshEndpoint, Resolution } from './service-table.ts';
+
+export const meshDefaults = {
+  nodeIp: '0.0.0.0',
+  connectTimeoutMs: 5_000,
+  /** Endpoints tried for one connection before the client sees a failure. */
+  connectAttemptsMax: 3,
+} as const;
+
+export interface MeshInit {
+  readonly nodeName: string;
+  /** Where NodePorts listen; agents sharing a machine use 127.0.1.N each. */
+  readonly nodeIp?: string;
+  /** Multiaddrs of relay peers (the control plane, site relays) for peers with no direct route. */
+  readonly relays?: readonly string[];
+  readonly connectTimeoutMs?: number;
+  readonly connectAttemptsMax?: number;
+  /** Default true; the benchmark and some tests run without listeners. */
+  readonly nodePorts?: boolean;
+}
+
+export interface MeshComponents {
+  readonly gossip: MeshGossip;
+  readonly clock: Clock;
+  readonly peers: Pick<PeerBook, 'identity'>;
+  /** Default: TCP to the pod's loopback address. */
+  readonly connectLocal?: ConnectLocal;
+  readonly onError?: (e: unknown) => void;
+}
+
+export interface Mesh extends Startable {
+  setDesired(doc: MeshDocument): Promise<void>;
+  state(): MeshState;
+  resolve(host: string, port: number, namespace: string): Resolution | undefined;
+  /** A connection to a ready endpoint of a service port (retrying others on failure). */
+  connectService(serviceKey: string, portName: string, source: TunnelSource): Promise<Connected>;
+  connectEndpoint(
+    serviceKey: string,
+    endpoint: MeshEndpoint,
+    source: TunnelSource,
+  ): Promise<Duplex>;
+  readonly metrics: MeshMetrics;
+  metricsText(): string;
+  nodePorts(): number[];
+}
+
+export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
+  const d = { ...meshDefaults, ...init };
+  let state = emptyMeshState;
+  const metrics = new MeshMetrics();
+  const connectLocal = c.connectLocal ?? connectPodLoopback(c.clock);
+  const connector = new MeshConnector({
+    nodeName: init.nodeName,
+    relays: init.relays ?? [],
+    connectTimeoutMs: d.connectTimeoutMs,
+    connectAttemptsMax: d.connectAttemptsMax,
+    gossip: c.gossip,
+    clock: c.clock,
+    metrics,
+    state: () => state,
+    connectLocal,
+  });
+  const listeners = new NodePortListeners({
+    nodeIp: d.nodeIp,
+    connector,
+    metrics,
+    ...(c.onError ? { onError: c.onError } : {}),
+  });
+  let off: (() => void) | undefined;
+  let running = false;
+
+  async function reconcileNodePorts(): Promise<void> {
+    if (!running || init.nodePorts === false) return;
+    const targets = state.table.nodePorts().map(({ service, port, nodePort }) => ({
+      serviceKey: service.key,
+      portName: port.name,
+      nodePort,
+    }));
+    await listeners.reconcile(targets);
+  }
+
+  return {
+    metrics,
+    async start() {
+      running = true;
+      off = c.gossip.handleStream(meshProtocol, (stream, from) => {
+        void serveTunnel(stream, from, {
+          clock: c.clock,
+          connectTimeoutMs: d.connectTimeoutMs,
+          metrics,
+          state: () => state,
+          identity: (peer) => c.peers.identity(peer),
+          connectLocal,
+          ...(c.onError ? { onError: c.onError } : {}),
+        }).catch((e) => c.onError?.(e));
+      });
+      await reconcileNodePorts();
+    },
+    async stop() {
+      running = false;
+      off?.();
+      await listeners.closeAll();
+    },
+    async setDesired(doc) {
+      state = buildMeshState(doc);
+      await reconcileNodePorts();
+    },
+    state: () => state,
+    resolve: (host, port, namespace) => state.table.resolve(host, port, namespace),
+    connectService: (key, portName, source) => connector.connectService(key, portName, source),
+    connectEndpoint: (key, endpoint, source) =>
+      connector.connectEndpoint({ key }, endpoint, source),
+    metricsText: () => meshMetricsText(metrics),
+    nodePorts: () => listeners.ports(),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Real mesh nodes in one process for the mesh benchmark and integration test: a cluster CA,
+ * agents with real libp2p (TCP, Noise, Yamux, relay) and certificates carrying their pod CIDRs,
+ * each with its mesh, and bare node:http backends on pod loopback addresses.
+ *
+ *   const cluster = await meshCluster();
+ *   const a = await cluster.node('n1', 1);
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nacl from 'tweetnacl';
+import {
+  createAgentGossip,
+  type AgentGossip,
+  type AgentGossipInit,
+} from '@wisp/agent/p2p/libp2p-adapter.ts';
+import { createMesh, type Mesh, type MeshInit } from '@wisp/agent/mesh/mesh.ts';
+import { createPeerBook, type PeerBook } from '@wisp/agent/mesh/peer-book.ts';
+import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
+import { loadOrCreateCa, type ClusterCa } from '@wisp/controlplane/pki/index.ts';
+import { issueNodeCertificate } from '@wisp/controlplane/pki/node-cert.ts';
+import { createNodeTrust } from '@wisp/controlplane/pki/node-trust.ts';
+import { seededRandom, systemClock, type VerifyPeer } from '@wisp/core';
+
+export interface MeshNode {
+  readonly name: string;
+  readonly gossip: AgentGossip;
+  readonly book: PeerBook;
+  readonly mesh: Mesh;
+  readonly podCidr: string;
+}
+
+export interface MeshCluster {
+  node(
+    name: string,
+    index: number,
+    options?: { gossip?: Partial<AgentGossipInit>; mesh?: Partial<MeshInit> },
+  ): Promise<MeshNode>;
+  close(): Promise<void>;
+}
+
+const clock = systemClock();
+
+export async function meshCluster(seed = 5): Promise<MeshCluster> {
+  const random = seededRandom(seed);
+  const dir = mkdtempSync(join(tmpdir(), 'wisp-mesh-'));
+  const ca: ClusterCa = await loadOrCreateCa(dir, { clock, random, commonName: 'wisp-ca' });
+  const trust = createNodeTrust(
+    { caPem: ca.certPem },
+    { clock, revocations: { isRevoked: () => false } },
+  );
+  const verify: VerifyPeer = (cert, peer) => trust.isCertificateTrusted(cert, peer);
+  const nodes: MeshNode[] = [];
+  return {
+    async node(name, index, options = {}) {
+      const nodeKey = random.bytes(32);
+      const podCidr = `10.42.${index}.0/24`;
+      const certPem = await issueNodeCertificate(ca, {
+        nodeName: name,
+        ed25519PublicKey: nacl.sign.keyPair.fromSeed(nodeKey).publicKey,
+        x25519PublicKey: random.bytes(32),
+        podCidr,
+        site: 'lab',
+      });
+      const book = createPeerBook();
+      const gossip = createAgentGossip(
+        {
+          allowedTopics: ['/wisp/test/mesh/1'],
+          listen: ['/ip4/127.0.0.1/tcp/0'],
+          heartbeatIntervalMs: 100,
+          ...options.gossip,
+          nodeKey,
+          certPem,
+        },
+        { clock, random, verifyPeer: book.verifyPeer(verify) },
+      );
+      await gossip.start();
+      const mesh = createMesh(
+        { nodeName: name, nodeIp: `127.0.1.${index}`, ...options.mesh },
+        { gossip, clock, peers: book },
+      );
+      await mesh.start();
+      const node = { name, gossip, book, mesh, podCidr };
+      nodes.push(node);
+      return node;
+    },
+    async close() {
+      for (const n of nodes) {
+        await n.mesh.stop();
+        await n.gossip.stop();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A bare HTTP backend on a pod's loopback address that answers with the pod's name. */
+export async function podBackend(
+  podIp: string,
+  port: number,
+  podName: string,
+): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'text/plain');
+      res.end(podName);
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(port, podLoopback(podIp), resolve));
+  return server;
+}
+
+export async function closeServer(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
