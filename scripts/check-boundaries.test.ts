@@ -86,6 +86,13 @@ describe('checkFile', () => {
     assert.match(dynamic, /^2: agent imports controlplane: /);
   });
 
+  it('lets cli and bench import only the dashboard build script, never its browser code', () => {
+    assert.deepEqual(messages('cli/src/a.ts', "await import('@wisp/dashboard/build.ts');"), []);
+    assert.deepEqual(messages('bench/src/a.ts', "import '@wisp/dashboard/build.ts';"), []);
+    assert.equal(messages('cli/src/a.ts', "import '@wisp/dashboard/src/main.ts';").length, 1);
+    assert.equal(messages('agent/src/a.ts', "import '@wisp/dashboard/build.ts';").length, 1);
+  });
+
   it('rejects packages of the same layer importing each other', () => {
     assert.deepEqual(messages('testkit/src/a.ts', "import '@wisp/runtime-oci';"), [
       '1: testkit may not import @wisp/runtime-oci (testkit may import: @wisp/api, @wisp/core, @wisp/p2p)',

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isRunning, startChild } from './helpers/fleet.ts';
 import type { Child } from './helpers/fleet.ts';
+import { buildFixture } from '@wisp/testkit/wasm-fixtures.ts';
 import { kubectl, kubectlOk } from './helpers/wisp-server.ts';
 
 const deadlineMs = 60_000;
@@ -54,7 +55,25 @@ describe('wisp up', { timeout: 180_000 }, () => {
       assert.match(up.output, new RegExp(`${n}\\s+ready`));
     }
     assert.match(up.output, /kubeconfig: .*admin\.kubeconfig/);
-    assert.match(up.output, /kubectl create deployment/);
+    assert.match(up.output, /dashboard: https:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(up.output, /login token: [a-z0-9]{6}\.[a-z0-9]{32}/);
+    assert.match(up.output, /kubectl get pods -o wide -w/);
+  });
+
+  it('deploys the examples, built if needed, with their component images', () => {
+    assert.match(up.output, /examples\s+hello-http: Deployment\/hello-http, Service\/hello-http/);
+    assert.match(up.output, /examples\s+sensor: CronJob\/sensor/);
+    const image = kubectlOk(kc, [
+      ...['get', 'deployment', 'hello-http', '-o'],
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
+    assert.match(image, /^file:\/\/.*hello-http\.wasm@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('lets the printed login token read the fleet', async () => {
+    const token = /login token: (\S+)/.exec(up.output)![1];
+    const r = kubectl(kc, ['--token', token, 'auth', 'can-i', 'patch', 'nodes']);
+    assert.equal(r.stdout.trim(), 'yes');
   });
 
   it('runs three Ready nodes in two sites', () => {
@@ -71,13 +90,20 @@ describe('wisp up', { timeout: 180_000 }, () => {
   });
 
   it('runs a Deployment on the fleet', async () => {
-    kubectlOk(kc, [
-      'create',
-      'deployment',
-      'hello',
-      '--image=registry.local/hello:1',
-      '--replicas=4',
-    ]);
+    const { ref } = await buildFixture('sleepy');
+    const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello, namespace: default}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: hello}}
+  template:
+    metadata: {labels: {app: hello}}
+    spec:
+      runtimeClassName: wasm
+      containers: [{name: hello, image: ${JSON.stringify(ref)}, args: ["1000000"]}]
+`;
+    kubectlOk(kc, ['apply', '-f', '-'], manifest);
     const rows = await until(
       'four hello pods Running',
       () => {

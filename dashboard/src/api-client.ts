@@ -36,6 +36,8 @@ export interface ApiClient {
   post<T>(path: string, body: unknown): Promise<T>;
   /** A JSON merge patch. */
   mergePatch<T>(path: string, patch: unknown): Promise<T>;
+  /** A text body as it arrives (`pods/NAME/log?follow=true`), until it ends or `signal` aborts. */
+  streamText(path: string, signal: AbortSignal): AsyncIterable<string>;
   /** Events from `resourceVersion` on, until the server ends the stream or `signal` aborts. */
   watch<T>(
     path: string,
@@ -63,6 +65,21 @@ export function createApiClient(init: ApiClientInit): ApiClient {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     mergePatch: (path, patch) => call('PATCH', path, patch, 'application/merge-patch+json'),
+    async *streamText(path: string, signal: AbortSignal) {
+      const res = await init.fetch(path, { headers: headers({ accept: '*/*' }), signal });
+      if (!res.ok || !res.body) throw await apiErrorOf(res, `GET ${path}`);
+      const decoder = new TextDecoder();
+      const reader = res.body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield decoder.decode(value, { stream: true });
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    },
     async *watch<T>(path: string, resourceVersion: string, signal: AbortSignal) {
       const sep = path.includes('?') ? '&' : '?';
       const url = `${path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`;

@@ -1,36 +1,72 @@
 /**
  * The dashboard's entry point and composition root: a login form for a bearer token (kept in
- * sessionStorage, so it ends with the tab), then overview, nodes, pods and events, each fed by
- * a live list-and-watch. Actions appear only when a SelfSubjectAccessReview allows them; every
- * API failure is shown in the error bar until the same source succeeds again.
+ * sessionStorage, so it ends with the tab), then the fleet page (overview, nodes, workloads,
+ * pods, events) and the node, pod (live log) and workload (YAML) pages, each fed by live
+ * list-and-watches. Actions appear only when a SelfSubjectAccessReview allows them; every API
+ * failure is shown in the error bar until the same source succeeds again.
  */
 import { createApiClient } from './api-client.ts';
 import type { ApiClient } from './api-client.ts';
 import { browserClock } from './browser-clock.ts';
 import { h } from './dom.ts';
-import type { EventObject, NodeObject, PodObject } from './kube-types.ts';
+import { morphChildren } from './morph.ts';
+import { drainNode, setUnschedulable } from './drain.ts';
+import type {
+  EventObject,
+  LeaseObject,
+  NodeObject,
+  PodObject,
+  WorkloadObject,
+} from './kube-types.ts';
 import { startLiveList } from './live-list.ts';
 import { createObjectCache } from './object-cache.ts';
 import type { KubeObjectLike, ObjectCache } from './object-cache.ts';
 import { canI } from './permissions.ts';
+import { parseRoute, routeHash } from './router.ts';
+import type { Route } from './router.ts';
 import { renderEvents } from './views/events.ts';
+import { renderNodeDetail } from './views/node-detail.ts';
 import { renderNodes } from './views/nodes.ts';
 import type { NodeFilters } from './views/nodes.ts';
 import { renderOverview } from './views/overview.ts';
+import { openPodDetail } from './views/pod-detail.ts';
+import type { PodLogView } from './views/pod-detail.ts';
 import { renderPods } from './views/pods.ts';
+import { renderWorkloadDetail } from './views/workload-detail.ts';
+import { renderWorkloads } from './views/workloads.ts';
+import type { WorkloadActions } from './views/workloads.ts';
+import { listPath, objectPath, restartedAtAnnotation, workloadKinds } from './workloads.ts';
+import type { WorkloadKind } from './workloads.ts';
 
 const tokenKey = 'wisp.token';
 /** Ages on the page are redrawn this often even when nothing changes. */
 const ageRefreshMs = 5_000;
+const leasesPath = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
+/** How often kinds that are listed rather than watched are listed again. */
+const pollMs = 3_000;
+
+interface Permissions {
+  readonly patchNodes: boolean;
+  readonly evictPods: boolean;
+  readonly patchWorkloads: boolean;
+}
 
 interface AppState {
+  readonly api: ApiClient;
+  readonly can: Permissions;
   readonly nodes: ObjectCache<NodeObject>;
   readonly pods: ObjectCache<PodObject>;
   readonly events: ObjectCache<EventObject>;
+  readonly leases: ObjectCache<LeaseObject>;
+  readonly workloads: Map<string, ObjectCache<WorkloadObject>>;
   readonly errors: Map<string, string>;
+  readonly drainReports: Map<string, string>;
   nodeFilters: NodeFilters;
   eventType: string;
-  canPatchNodes: boolean;
+  route: Route;
+  /** The open pod page: its section is kept across renders, since its log grows in place. */
+  podView?: { key: string; view: PodLogView; section: HTMLElement };
+  render: () => void;
 }
 
 const root = document.getElementById('app') as HTMLElement;
@@ -57,123 +93,275 @@ function showLogin(error?: string): void {
 async function login(token: string): Promise<void> {
   if (!token) return showLogin('token: Required value');
   const api = createApiClient({ token, fetch: window.fetch.bind(window) });
-  // Every signed-in user may ask what it may do (basic-user), so this checks only the token.
-  let canPatchNodes: boolean;
+  // Every signed-in user may ask what it may do (basic-user), so the first review checks the token.
+  let can: Permissions;
   try {
-    canPatchNodes = await canI(api, { verb: 'patch', resource: 'nodes' });
+    const patchNodes = await canI(api, { verb: 'patch', resource: 'nodes' });
+    const [evictPods, patchWorkloads] = await Promise.all([
+      canI(api, { verb: 'create', resource: 'pods', subresource: 'eviction' }),
+      canI(api, { verb: 'patch', resource: 'deployments', group: 'apps' }),
+    ]);
+    can = { patchNodes, evictPods, patchWorkloads };
   } catch (e) {
     return showLogin((e as Error).message);
   }
   sessionStorage.setItem(tokenKey, token);
-  startApp(api, canPatchNodes);
+  startApp(api, can);
 }
 
 function logout(): void {
   sessionStorage.removeItem(tokenKey);
+  location.hash = '';
   location.reload();
 }
 
-function startApp(api: ApiClient, canPatchNodes: boolean): void {
+function startApp(api: ApiClient, can: Permissions): void {
+  let scheduled = false;
   const state: AppState = {
+    api,
+    can,
     nodes: createObjectCache(),
     pods: createObjectCache(),
     events: createObjectCache(),
+    leases: createObjectCache(),
+    workloads: new Map(workloadKinds.map((k) => [k.kind, createObjectCache<WorkloadObject>()])),
     errors: new Map(),
-    nodeFilters: { site: '', status: '' },
+    drainReports: new Map(),
+    nodeFilters: { site: '', status: '', label: '' },
     eventType: '',
-    canPatchNodes,
+    route: parseRoute(location.hash),
+    render: () => {
+      if (scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        draw(state);
+      });
+    },
   };
-  const section = (id: string, title: string) =>
-    h('section', { id }, h('h2', {}, title), h('div', { class: 'body' }));
-  const errors = h('ul', { id: 'errors', class: 'errors', role: 'alert' });
-  root.replaceChildren(
-    h(
-      'header',
-      {},
-      h('h1', {}, 'Wisp fleet'),
-      h('button', { id: 'logout', onclick: logout }, 'Sign out'),
-    ),
-    errors,
-    section('overview', 'Overview'),
-    section('nodes', 'Nodes'),
-    section('pods', 'Pods'),
-    section('events', 'Events'),
-  );
-  let scheduled = false;
-  const render = () => {
-    if (scheduled) return;
-    scheduled = true;
-    queueMicrotask(() => {
-      scheduled = false;
-      draw(api, state, render);
-    });
-  };
-  const follow = <T extends KubeObjectLike>(path: string, cache: ObjectCache<T>) =>
+  const follow = <T extends KubeObjectLike>(path: string, cache: ObjectCache<T>, pollMs?: number) =>
     startLiveList(
-      { path },
-      { api, clock: browserClock, cache, onChange: render, onError: reportTo(state, path, render) },
+      { path, ...(pollMs === undefined ? {} : { pollMs }) },
+      { api, clock: browserClock, cache, onChange: state.render, onError: reportTo(state, path) },
     );
   follow('/api/v1/nodes', state.nodes);
   follow('/api/v1/pods', state.pods);
   follow('/api/v1/events', state.events);
+  // Four watches: with a log stream and an action in flight, that is all six HTTP/1.1
+  // connections Chromium allows per server. Leases and the rarer workload kinds are re-listed.
+  follow(leasesPath, state.leases, pollMs);
+  for (const k of workloadKinds) {
+    follow(listPath(k), state.workloads.get(k.kind)!, k.kind === 'Deployment' ? undefined : pollMs);
+  }
+  window.addEventListener('hashchange', () => {
+    state.route = parseRoute(location.hash);
+    state.render();
+  });
   // Tests and screenshots wait for this before judging which buttons are shown.
   document.body.dataset.permissions = 'checked';
-  render();
+  state.render();
   void (async () => {
     for (;;) {
       await browserClock.sleep(ageRefreshMs);
-      render();
+      state.render();
     }
   })();
 }
 
-function reportTo(state: AppState, source: string, render: () => void) {
+function reportTo(state: AppState, source: string) {
   return (e: Error | undefined) => {
     if (e) state.errors.set(source, e.message);
     else state.errors.delete(source);
-    render();
+    state.render();
   };
 }
 
-function draw(api: ApiClient, state: AppState, render: () => void): void {
+/** Runs an action; its failure goes to the error bar under `what`, its success clears it. */
+async function act(state: AppState, what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+    state.errors.delete(what);
+  } catch (e) {
+    state.errors.set(what, (e as Error).message);
+  }
+  state.render();
+}
+
+function shell(state: AppState, ...content: (HTMLElement | null)[]): void {
+  const errors = h(
+    'ul',
+    { id: 'errors', class: 'errors', role: 'alert' },
+    ...[...state.errors.values()].map((m) => h('li', {}, m)),
+  );
+  const header = h(
+    'header',
+    {},
+    h('h1', {}, h('a', { href: routeHash({ page: 'fleet' }) }, 'Wisp fleet')),
+    h('button', { id: 'logout', onclick: logout }, 'Sign out'),
+  );
+  morphChildren(root, [header, errors, ...content.filter((c): c is HTMLElement => c !== null)]);
+}
+
+function draw(state: AppState): void {
+  const route = state.route;
+  if (route.page !== 'pod' && state.podView) {
+    state.podView.view.stop();
+    state.podView = undefined;
+  }
   const nowMs = browserClock.now();
-  const body = (id: string) => document.querySelector(`#${id} > .body`) as HTMLElement;
-  const errors = document.getElementById('errors') as HTMLElement;
-  errors.replaceChildren(...[...state.errors.values()].map((m) => h('li', {}, m)));
+  if (route.page === 'node') return shell(state, nodePage(state, route.name, nowMs));
+  if (route.page === 'pod') return shell(state, podPage(state, route, nowMs));
+  if (route.page === 'workload') return shell(state, workloadPage(state, route));
+  shell(state, ...fleetSections(state, nowMs));
+}
+
+function section(id: string, title: string, body: HTMLElement): HTMLElement {
+  return h('section', { id }, h('h2', {}, title), h('div', { class: 'body' }, body));
+}
+
+function fleetSections(state: AppState, nowMs: number): HTMLElement[] {
   const nodes = state.nodes.items();
   const pods = state.pods.items();
   const events = state.events.items();
-  body('overview').replaceChildren(renderOverview(nodes, pods, events));
-  const cordon = async (name: string, unschedulable: boolean) => {
-    const what = `cordon ${name}`;
-    try {
-      await api.mergePatch(`/api/v1/nodes/${encodeURIComponent(name)}`, {
-        spec: { unschedulable: unschedulable ? true : null },
-      });
-      state.errors.delete(what);
-    } catch (e) {
-      state.errors.set(what, (e as Error).message);
-    }
-    render();
+  const cordon = (name: string, on: boolean) =>
+    void act(state, `cordon ${name}`, () => setUnschedulable(state.api, name, on));
+  return [
+    section('overview', 'Overview', renderOverview({ nodes, pods, events, nowMs })),
+    section(
+      'nodes',
+      'Nodes',
+      renderNodes({
+        nodes,
+        filters: state.nodeFilters,
+        nowMs,
+        onFilter: (f) => {
+          state.nodeFilters = f;
+          state.render();
+        },
+        ...(state.can.patchNodes ? { onCordon: cordon } : {}),
+      }),
+    ),
+    section(
+      'workloads',
+      'Workloads',
+      renderWorkloads({
+        kinds: workloadKinds.map((kind) => ({
+          kind,
+          items: state.workloads.get(kind.kind)!.items(),
+        })),
+        pods,
+        nodes,
+        nowMs,
+        ...(state.can.patchWorkloads ? { actions: workloadActions(state) } : {}),
+      }),
+    ),
+    section('pods', 'Pods', renderPods(pods, nowMs)),
+    section(
+      'events',
+      'Events',
+      renderEvents(events, state.eventType, nowMs, (t) => {
+        state.eventType = t;
+        state.render();
+      }),
+    ),
+  ];
+}
+
+function workloadActions(state: AppState): WorkloadActions {
+  const path = (k: WorkloadKind, w: WorkloadObject) =>
+    objectPath(k, w.metadata?.namespace ?? 'default', w.metadata?.name ?? '');
+  return {
+    onScale: (k, w, replicas) =>
+      void act(state, `scale ${k.kind}/${w.metadata?.name}`, () =>
+        state.api.mergePatch(path(k, w), { spec: { replicas } }),
+      ),
+    onRestart: (k, w) =>
+      void act(state, `restart ${k.kind}/${w.metadata?.name}`, () =>
+        state.api.mergePatch(path(k, w), {
+          spec: {
+            template: {
+              metadata: {
+                annotations: {
+                  [restartedAtAnnotation]: new Date(browserClock.now()).toISOString(),
+                },
+              },
+            },
+          },
+        }),
+      ),
   };
-  body('nodes').replaceChildren(
-    renderNodes({
-      nodes,
-      filters: state.nodeFilters,
-      nowMs,
-      onFilter: (f) => {
-        state.nodeFilters = f;
-        render();
+}
+
+function nodePage(state: AppState, name: string, nowMs: number): HTMLElement {
+  const pods = state.pods.items();
+  // Read at click time: a kept Drain button outlives this render's pod list.
+  const drain = () =>
+    void act(state, `drain ${name}`, async () => {
+      state.drainReports.set(name, 'draining…');
+      state.render();
+      const r = await drainNode(state.api, name, state.pods.items());
+      const report =
+        `evicted ${r.evicted.length}, skipped ${r.skipped.length}` +
+        (r.skipped.length ? ` (${r.skipped.join(', ')})` : '');
+      state.drainReports.set(name, report);
+      if (r.failures.length) throw new Error(`drain ${name}: ${r.failures.join('; ')}`);
+    });
+  return section(
+    'node',
+    'Node',
+    renderNodeDetail(
+      {
+        name,
+        node: state.nodes.items().find((n) => n.metadata?.name === name),
+        lease: state.leases.items().find((l) => l.metadata?.name === name),
+        pods,
+        nowMs,
+        drainReport: state.drainReports.get(name),
       },
-      ...(state.canPatchNodes ? { onCordon: (n, u) => void cordon(n, u) } : {}),
-    }),
+      {
+        ...(state.can.patchNodes
+          ? {
+              onCordon: (on: boolean) =>
+                void act(state, `cordon ${name}`, () => setUnschedulable(state.api, name, on)),
+            }
+          : {}),
+        ...(state.can.patchNodes && state.can.evictPods ? { onDrain: drain } : {}),
+      },
+    ),
   );
-  body('pods').replaceChildren(renderPods(pods, nowMs));
-  body('events').replaceChildren(
-    renderEvents(events, state.eventType, nowMs, (t) => {
-      state.eventType = t;
-      render();
-    }),
+}
+
+function podPage(
+  state: AppState,
+  route: { namespace: string; name: string },
+  nowMs: number,
+): HTMLElement {
+  const key = `${route.namespace}/${route.name}`;
+  if (state.podView?.key !== key) {
+    state.podView?.view.stop();
+    const view = openPodDetail(state.api, route.namespace, route.name);
+    state.podView = { key, view, section: section('pod', 'Pod', view.element) };
+  }
+  const pod = state.pods
+    .items()
+    .find((p) => p.metadata?.namespace === route.namespace && p.metadata?.name === route.name);
+  state.podView.view.update(pod, nowMs);
+  return state.podView.section;
+}
+
+function workloadPage(
+  state: AppState,
+  route: { kind: string; namespace: string; name: string },
+): HTMLElement {
+  const w = state.workloads
+    .get(route.kind)
+    ?.items()
+    .find((x) => x.metadata?.namespace === route.namespace && x.metadata?.name === route.name);
+  const title = `${route.kind} ${route.namespace}/${route.name}`;
+  return section(
+    'workload',
+    'Workload',
+    renderWorkloadDetail(title, w, state.pods.items(), state.nodes.items()),
   );
 }
 

@@ -10,10 +10,10 @@ const node = (site: string | undefined, ready: string | undefined, cordoned = fa
 });
 
 describe('node status', () => {
-  it('reads Ready, NotReady and Unknown from the Ready condition as kubectl does', () => {
+  it('reads Ready and NotReady from the Ready condition as kubectl does', () => {
     assert.equal(nodeStatusText(node('a', 'True')), 'Ready');
     assert.equal(nodeStatusText(node('a', 'False')), 'NotReady');
-    assert.equal(nodeStatusText(node('a', 'Unknown')), 'Unknown');
+    assert.equal(nodeStatusText(node('a', 'Unknown')), 'NotReady');
     assert.equal(nodeStatusText(node('a', undefined)), 'Unknown');
   });
 

@@ -1,6 +1,7 @@
 /**
- * What the dashboard says about a Node, as `kubectl get nodes` says it: `Ready`, `NotReady` or
- * `Unknown` from the Ready condition, with `,SchedulingDisabled` when cordoned; and its site.
+ * What the dashboard says about a Node, as `kubectl get nodes` says it: `Ready` when the Ready
+ * condition is True, `NotReady` when it is False or Unknown (a node that stopped heartbeating),
+ * `Unknown` when it has none yet; with `,SchedulingDisabled` when cordoned; and its site.
  */
 
 export const zoneLabel = 'topology.kubernetes.io/zone';
@@ -20,9 +21,8 @@ export type Readiness = 'Ready' | 'NotReady' | 'Unknown';
 
 export function readiness(node: NodeLike): Readiness {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  if (ready?.status === 'True') return 'Ready';
-  if (ready?.status === 'False') return 'NotReady';
-  return 'Unknown';
+  if (!ready) return 'Unknown';
+  return ready.status === 'True' ? 'Ready' : 'NotReady';
 }
 
 export function nodeStatusText(node: NodeLike): string {

@@ -7,6 +7,7 @@ import type { ApiClient } from './api-client.ts';
 export interface Action {
   readonly verb: string;
   readonly resource: string;
+  readonly subresource?: string;
   readonly group?: string;
   readonly namespace?: string;
 }

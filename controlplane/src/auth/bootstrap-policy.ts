@@ -6,6 +6,7 @@
 import type { KubeObject } from '@wisp/api/meta.ts';
 import type { PolicyRule } from 'kubernetes-types/rbac/v1.js';
 import { rbacGroup } from './rbac.ts';
+import { tokenRolePolicy } from './token-roles.ts';
 import { authenticatedGroup, mastersGroup, unauthenticatedGroup } from './user-info.ts';
 
 const read = ['get', 'list', 'watch'];
@@ -128,5 +129,6 @@ export function bootstrapPolicy(): KubeObject[] {
     bindToGroups('system:basic-user', [authenticatedGroup]),
     bindToGroups('system:discovery', [authenticatedGroup]),
     bindToGroups('system:public-info-viewer', [authenticatedGroup, unauthenticatedGroup]),
+    ...tokenRolePolicy(),
   ];
 }

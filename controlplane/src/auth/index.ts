@@ -19,5 +19,6 @@ export * from './errors.ts';
 export * from './rbac.ts';
 export * from './rbac-rules.ts';
 export * from './rbac-source.ts';
+export * from './token-roles.ts';
 export * from './tokens.ts';
 export * from './user-info.ts';

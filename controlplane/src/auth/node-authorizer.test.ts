@@ -96,6 +96,18 @@ describe('createNodeAuthorizer', () => {
     ['get endpoints', core('get', 'endpoints', { namespace: 'default', name: 'e' }), true],
     ['delete services', core('delete', 'services', { namespace: 'default', name: 's' }), false],
     ['create events', core('create', 'events', { namespace: 'default' }), true],
+    [
+      'patch an event (count and lastTimestamp of a repeat)',
+      core('patch', 'events', { namespace: 'prod', name: 'pa.0123456789abcdef' }),
+      true,
+    ],
+    ['list events', core('list', 'events', { namespace: 'default' }), false],
+    ['delete events', core('delete', 'events', { namespace: 'default', name: 'e' }), false],
+    [
+      'create events.k8s.io events',
+      { verb: 'create', apiGroup: 'events.k8s.io', resource: 'events', namespace: 'default' },
+      true,
+    ],
     ['read namespaces', core('get', 'namespaces', { name: 'default' }), false],
     [
       'update own lease',

@@ -12,6 +12,8 @@ export interface TokenRecord {
   readonly groups: readonly string[];
   readonly uid?: string;
   readonly createdAt?: string;
+  /** RFC 3339; absent for a token that never expires. */
+  readonly expiresAt?: string;
 }
 
 const hexSha256 = /^[0-9a-f]{64}$/;
@@ -42,7 +44,7 @@ function parseRecord(path: string, value: unknown, at: string): TokenRecord {
   if (!Array.isArray(r.groups) || r.groups.some((g) => typeof g !== 'string')) {
     bad('groups', 'Invalid value: must be a list of strings');
   }
-  for (const field of ['uid', 'createdAt'] as const) {
+  for (const field of ['uid', 'createdAt', 'expiresAt'] as const) {
     if (r[field] !== undefined && typeof r[field] !== 'string')
       bad(field, 'Invalid value: must be a string');
   }
@@ -53,5 +55,15 @@ function parseRecord(path: string, value: unknown, at: string): TokenRecord {
     groups: r.groups as string[],
     ...(r.uid ? { uid: r.uid as string } : {}),
     ...(r.createdAt ? { createdAt: r.createdAt as string } : {}),
+    ...(r.expiresAt
+      ? { expiresAt: parseTime(path, r.expiresAt as string, `${at}.expiresAt`) }
+      : {}),
   };
+}
+
+function parseTime(path: string, value: string, at: string): string {
+  if (Number.isNaN(Date.parse(value))) {
+    throw new TokenFileError(path, `${at}: Invalid value: "${value}": must be an RFC 3339 time`);
+  }
+  return value;
 }

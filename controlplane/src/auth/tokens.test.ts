@@ -112,4 +112,30 @@ describe('openTokenStore', () => {
       );
     });
   });
+
+  it('refuses a token from its expiry on, and keeps one without a TTL', async () => {
+    await withTempDir(async (dir) => {
+      const clock = manualClock();
+      const tokens = await openTokenStore(join(dir, 'tokens.json'), {
+        clock,
+        random: seededRandom(4),
+      });
+      const short = await tokens.create({ user: 'ops', groups: ['g'], ttlMs: 60_000 });
+      const forever = await tokens.create({ user: 'admin', groups: ['g'] });
+      assert.equal(tokens.lookup(short.token)?.name, 'ops');
+      assert.ok(tokens.list()[0].expiresAt);
+      clock.advance(59_999);
+      assert.equal(tokens.lookup(short.token)?.name, 'ops');
+      clock.advance(1);
+      assert.equal(tokens.lookup(short.token), undefined);
+      assert.equal(tokens.lookup(forever.token)?.name, 'admin');
+    });
+  });
+
+  it('refuses a negative TTL, naming the field', async () => {
+    await withTempDir(async (dir) => {
+      const tokens = await open(dir);
+      await assert.rejects(tokens.create({ user: 'a', groups: [], ttlMs: -1 }), /ttlMs: Invalid/);
+    });
+  });
 });

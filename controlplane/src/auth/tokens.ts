@@ -7,6 +7,9 @@
  *   const tokens = await openTokenStore(join(dataDir, 'tokens.json'), { clock, random });
  *   const { token } = await tokens.create({ user: 'ci', groups: ['deployers'] });
  *   tokens.lookup(token); // { name: 'ci', groups: ['deployers'] }
+ *   await tokens.create({ user: 'ops', groups: ['wisp:viewers'], ttlMs: 3_600_000 });
+ *
+ * A token with a TTL is refused from its `expiresAt` on; expiry needs the clock component.
  */
 import { rfc3339, type Clock, type Random } from '@wisp/core';
 import { TokenFileError, TokenRequestError } from './errors.ts';
@@ -23,6 +26,8 @@ export interface TokenRequest {
   readonly user: string;
   readonly groups: readonly string[];
   readonly uid?: string;
+  /** Lifetime from creation; absent or 0 for a token that never expires. */
+  readonly ttlMs?: number;
 }
 
 /** A stored token as listed: everything but the hash. */
@@ -38,7 +43,7 @@ export interface TokenStore {
 
 export interface TokenStoreComponents {
   readonly random: Random;
-  /** Stamps `createdAt` on new tokens when given. */
+  /** Stamps `createdAt` on new tokens and checks `expiresAt`; required for a TTL. */
   readonly clock?: Clock;
 }
 
@@ -57,16 +62,19 @@ export async function openTokenStore(
 
   return {
     async create(request) {
-      checkRequest(request);
+      checkRequest(request, components.clock);
       refresh(true);
       const { id, token } = newToken(components.random);
+      const nowMs = components.clock?.now();
+      const ttlMs = request.ttlMs ?? 0;
       const record: TokenRecord = {
         id,
         sha256: tokenHash(token),
         user: request.user,
         groups: [...request.groups],
         ...(request.uid ? { uid: request.uid } : {}),
-        ...(components.clock ? { createdAt: rfc3339(components.clock.now()) } : {}),
+        ...(nowMs !== undefined ? { createdAt: rfc3339(nowMs) } : {}),
+        ...(nowMs !== undefined && ttlMs > 0 ? { expiresAt: rfc3339(nowMs + ttlMs) } : {}),
       };
       await save([...file.records(), record]);
       return { id, token };
@@ -74,7 +82,9 @@ export async function openTokenStore(
     lookup(token) {
       if (!token || Buffer.byteLength(token) > tokenBytesMax) return undefined;
       refresh(false);
-      return findRecord(file.records(), tokenHash(token));
+      const found = findRecord(file.records(), tokenHash(token));
+      if (!found || isExpired(found, components.clock)) return undefined;
+      return userOf(found);
     },
     async revoke(id) {
       refresh(true);
@@ -91,17 +101,33 @@ export async function openTokenStore(
 }
 
 /** Checks every record, so the time taken says nothing about which one matched. */
-function findRecord(records: readonly TokenRecord[], hash: string): UserInfo | undefined {
+function findRecord(records: readonly TokenRecord[], hash: string): TokenRecord | undefined {
   let found: TokenRecord | undefined;
   for (const r of records) {
     if (hashesEqual(r.sha256, hash) && !found) found = r;
   }
-  if (!found) return undefined;
-  return { name: found.user, groups: [...found.groups], ...(found.uid ? { uid: found.uid } : {}) };
+  return found;
 }
 
-function checkRequest(request: TokenRequest): void {
+function userOf(r: TokenRecord): UserInfo {
+  return { name: r.user, groups: [...r.groups], ...(r.uid ? { uid: r.uid } : {}) };
+}
+
+/** Without a clock an expiring token is refused: failing closed beats serving it forever. */
+function isExpired(r: TokenRecord, clock: Clock | undefined): boolean {
+  if (!r.expiresAt) return false;
+  return !clock || clock.now() >= Date.parse(r.expiresAt);
+}
+
+function checkRequest(request: TokenRequest, clock: Clock | undefined): void {
   if (!request.user) throw new TokenRequestError('user: Required value');
+  const ttlMs = request.ttlMs ?? 0;
+  if (!Number.isInteger(ttlMs) || ttlMs < 0) {
+    throw new TokenRequestError(
+      `ttlMs: Invalid value: ${ttlMs}: must be a whole number, 0 or more`,
+    );
+  }
+  if (ttlMs > 0 && !clock) throw new TokenRequestError('ttlMs: Forbidden: needs a clock');
   request.groups.forEach((g, i) => {
     if (!g) throw new TokenRequestError(`groups[${i}]: Required value`);
   });

@@ -21,6 +21,7 @@ import { JoinForbiddenError, JoinTokenRefusedError } from './errors.ts';
 import type { JoinTokenStore } from './join-tokens.ts';
 import { registerNode } from './register-node.ts';
 import { wispErrorOf } from './wire-errors.ts';
+import { recordCertificateExpiry } from '../pki/node-cert-expiry.ts';
 
 export interface JoinServiceInit {
   /** Lifetime of each node certificate issued. */
@@ -122,6 +123,7 @@ export function createJoinService(
         podCidr,
         x25519PublicKey: toBase64Url(x25519),
       });
+      await recordCertificateExpiry(registry, request.nodeName, response.certificatePem);
       stats.joinsGranted++;
       return response;
     },
@@ -132,6 +134,7 @@ export function createJoinService(
         { nodeName: identity.nodeName, site: identity.site, podCidr },
         { ed25519: identity.ed25519PublicKey, x25519: identity.x25519PublicKey },
       );
+      await recordCertificateExpiry(registry, identity.nodeName, response.certificatePem);
       stats.renewals++;
       return response;
     },

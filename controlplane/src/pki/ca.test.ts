@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { seededRandom } from '@wisp/core';
 import { loadOrCreateCa } from './ca.ts';
 import { CertificateFileError } from './errors.ts';
+import { generateKeyPair, privateKeyPem, spkiDer } from './keys.ts';
+import { signCertificate } from './sign.ts';
 import { manualClock, testEpochMs, withTempDir } from './test-support.ts';
 import { x509 } from './x509.ts';
 
@@ -25,13 +27,14 @@ describe('loadOrCreateCa', () => {
     });
   });
 
-  it('issues a self-signed Ed25519 CA valid for ten years', async () => {
+  it('issues a self-signed ECDSA P-256 CA valid for ten years', async () => {
     await withTempDir(async (dir) => {
       const ca = await loadOrCreateCa(dir, options());
       const cert = new X509Certificate(ca.certPem);
       assert.equal(cert.ca, true);
       assert.equal(cert.subject, 'CN=wisp-ca');
-      assert.equal(cert.publicKey.asymmetricKeyType, 'ed25519');
+      assert.equal(cert.publicKey.asymmetricKeyType, 'ec');
+      assert.equal(cert.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
       assert.ok(cert.verify(cert.publicKey));
       assert.ok(cert.checkIssued(cert));
       const years = (cert.validToDate.getTime() - testEpochMs) / (365.25 * 86_400_000);
@@ -55,7 +58,9 @@ describe('loadOrCreateCa', () => {
     const a = await withTempDir((dir) => loadOrCreateCa(dir, options(7)));
     const b = await withTempDir((dir) => loadOrCreateCa(dir, options(7)));
     const c = await withTempDir((dir) => loadOrCreateCa(dir, options(8)));
-    assert.equal(a.certPem, b.certPem);
+    // ECDSA signatures are randomized by WebCrypto, so compare the key and serial, not the PEM.
+    assert.equal(a.certificate.serialNumber, b.certificate.serialNumber);
+    assert.ok(spkiDer(a.privateKey).equals(spkiDer(b.privateKey)));
     assert.notEqual(a.certificate.serialNumber, c.certificate.serialNumber);
   });
 
@@ -84,6 +89,29 @@ describe('loadOrCreateCa', () => {
       await loadOrCreateCa(dir, options());
       await writeFile(join(dir, 'ca.crt'), 'garbage');
       await assert.rejects(loadOrCreateCa(dir, options()), { code: 'ERR_INVALID' });
+    });
+  });
+
+  it('keeps loading a CA made with an Ed25519 key, and signs leaves with it', async () => {
+    await withTempDir(async (dir) => {
+      const o = options(3);
+      const { privateKey, publicKey } = generateKeyPair(o.random);
+      const profile = { commonName: 'old-ca', days: 30, isCa: true };
+      const certPem = await signCertificate({ privateKey }, publicKey, profile, o);
+      await writeFile(join(dir, 'ca.crt'), certPem);
+      await writeFile(join(dir, 'ca.key'), privateKeyPem(privateKey));
+      const ca = await loadOrCreateCa(dir, o);
+      assert.equal(ca.certificate.publicKey.algorithm.name, 'Ed25519');
+      const leaf = await signCertificate(
+        ca,
+        generateKeyPair(o.random).publicKey,
+        {
+          commonName: 'leaf',
+          days: 1,
+        },
+        o,
+      );
+      assert.ok(new X509Certificate(leaf).verify(new X509Certificate(ca.certPem).publicKey));
     });
   });
 });

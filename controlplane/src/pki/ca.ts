@@ -1,6 +1,8 @@
 /**
- * The cluster CA: one Ed25519 key and a self-signed certificate that every apiserver serving
- * certificate, kubeconfig client certificate and node certificate chains to.
+ * The cluster CA: one ECDSA P-256 key and a self-signed certificate that every apiserver serving
+ * certificate, kubeconfig client certificate and node certificate chains to. P-256, not Ed25519:
+ * browsers refuse Ed25519 certificate signatures. A data dir made with an Ed25519 CA keeps it
+ * (every verifier checks by the key's own type), so existing nodes stay joined.
  *
  *   const ca = await loadOrCreateCa(pkiDir, { clock, random, commonName: 'wisp-ca' });
  *   const admin = await issueClientCert(ca, {
@@ -10,7 +12,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock, Random } from '@wisp/core';
 import { CertificateFileError } from './errors.ts';
-import { generateKeyPair, privateKeyPem, spkiDer } from './keys.ts';
+import { generateP256KeyPair, keyKindOf, privateKeyPem, spkiDer } from './keys.ts';
 import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 import { signCertificate } from './sign.ts';
 import { x509 } from './x509.ts';
@@ -57,7 +59,7 @@ export async function loadOrCreateCa(dir: string, options: CaOptions): Promise<C
 }
 
 async function createCa(options: CaOptions): Promise<ClusterCa> {
-  const { privateKey, publicKey } = generateKeyPair(options.random);
+  const { privateKey, publicKey } = generateP256KeyPair(options.random);
   const certPem = await signCertificate(
     { privateKey },
     publicKey,
@@ -81,8 +83,8 @@ function parseCa(
   } catch (cause) {
     throw new CertificateFileError(paths.keyPath, 'not a PEM private key', { cause });
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new CertificateFileError(paths.keyPath, 'not an Ed25519 key');
+  if (keyKindOf(privateKey) === undefined) {
+    throw new CertificateFileError(paths.keyPath, 'not an ECDSA P-256 or Ed25519 key');
   }
   const certKey = Buffer.from(certificate.publicKey.rawData);
   if (!certKey.equals(spkiDer(privateKey))) {

@@ -1,5 +1,5 @@
 /**
- * The cluster PKI: an Ed25519 CA, the apiserver's serving certificate, client certificates and
+ * The cluster PKI: an ECDSA P-256 CA (older data dirs keep their Ed25519 one), the apiserver's serving certificate, client certificates and
  * kubeconfigs, and the CA hash join tokens pin.
  *
  *   const ca = await loadOrCreateCa(pkiDir, { clock, random, commonName: 'wisp-ca' });

@@ -9,7 +9,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ClusterCa } from './ca.ts';
 import { CertificateRequestError } from './errors.ts';
-import { generateKeyPair, privateKeyPem } from './keys.ts';
+import { generateP256KeyPair, privateKeyPem } from './keys.ts';
 import { signCertificate, type CertificateProfile } from './sign.ts';
 
 export const apiserverCommonName = 'wisp-apiserver';
@@ -19,12 +19,12 @@ export interface IssuedCert {
   readonly keyPem: string;
 }
 
-/** Issues a certificate for a new key pair. */
+/** Issues a certificate for a new P-256 key pair: serving and client keys browsers accept. */
 export async function issueCertificate(
   ca: ClusterCa,
   profile: CertificateProfile,
 ): Promise<IssuedCert> {
-  const { privateKey, publicKey } = generateKeyPair(ca.random);
+  const { privateKey, publicKey } = generateP256KeyPair(ca.random);
   const certPem = await signPublicKey(ca, publicKey, profile);
   return { certPem, keyPem: privateKeyPem(privateKey) };
 }

@@ -1,5 +1,6 @@
 /**
  * Node certificates: the node's own Ed25519 key (its libp2p identity) certified by the cluster CA
+ * (signed ECDSA P-256 with SHA-256 by a P-256 CA, Ed25519 by an older Ed25519 CA)
  * as `CN=system:node:<name>, O=system:nodes`, for client and server auth, with the node's peer id,
  * X25519 key, pod CIDR and site in URI SANs (api/src/wire/identity.ts reads them back).
  *
@@ -16,9 +17,9 @@ import {
 } from '@wisp/api/wire/identity.ts';
 import type { ClusterCa } from './ca.ts';
 import { CertificateRequestError } from './errors.ts';
-import { signingCryptoKey, verifyingCryptoKey } from './keys.ts';
+import { signatureAlgorithmOf, signingCryptoKey, verifyingCryptoKey } from './keys.ts';
 import { notBeforeBackdateMs } from './sign.ts';
-import { ED25519, x509 } from './x509.ts';
+import { x509 } from './x509.ts';
 
 export const nodeCertValidityMsDefault = 90 * 24 * 3600 * 1000;
 const serialBytes = 16;
@@ -59,14 +60,12 @@ export async function issueNodeCertificate(
     notAfter: new Date(nowMs + validityMs),
     publicKey: subjectKey,
     signingKey: signingCryptoKey(ca.privateKey),
-    signingAlgorithm: ED25519,
+    signingAlgorithm: signatureAlgorithmOf(ca.privateKey),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(flags.digitalSignature, true),
       await x509.SubjectKeyIdentifierExtension.create(subjectKey),
-      await x509.AuthorityKeyIdentifierExtension.create(
-        verifyingCryptoKey(createPublicKey(ca.privateKey)),
-      ),
+      await x509.AuthorityKeyIdentifierExtension.create(verifyingCryptoKey(ca.privateKey)),
       new x509.ExtendedKeyUsageExtension([
         x509.ExtendedKeyUsage.clientAuth,
         x509.ExtendedKeyUsage.serverAuth,

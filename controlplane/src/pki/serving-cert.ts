@@ -1,6 +1,6 @@
 /**
  * The apiserver's serving certificate, kept in the data dir and re-issued when it no longer fits:
- * a new host name or address, a new CA, or close to expiry.
+ * a new host name or address, a new CA, close to expiry, or a key browsers refuse (Ed25519).
  *
  *   const tls = await loadOrCreateServingCert(pkiDir, ca, { hosts: ['localhost', '127.0.0.1'] });
  *   https.createServer({ cert: tls.certPem, key: tls.keyPem, ca: [ca.certPem], ... });
@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { ClusterCa } from './ca.ts';
 import { issueServerCert, type IssuedCert } from './issue.ts';
-import { spkiDer } from './keys.ts';
+import { keyKindOf, spkiDer } from './keys.ts';
 import { privateFileMode, publicFileMode, readIfExists, writeFileAtomic } from '@wisp/core';
 
 export const servingCertFile = 'apiserver.crt';
@@ -68,6 +68,8 @@ export function stillFits(
     return false;
   }
   if (!keyMatches) return false;
+  // A key from before the P-256 switch is re-issued: browsers cannot do TLS with Ed25519.
+  if (keyKindOf(cert.publicKey) !== 'p256') return false;
   if (!cert.verify(new X509Certificate(ca.certPem).publicKey)) return false;
   const renewBeforeMs = (options.renewBeforeDays ?? servingRenewBeforeDaysDefault) * dayMs;
   if (cert.validToDate.getTime() - ca.clock.now() < renewBeforeMs) return false;

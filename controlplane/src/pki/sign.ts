@@ -1,13 +1,13 @@
 /**
- * The one function that builds and signs a certificate. The CA, serving, client and (later) node
- * certificates differ only in the `CertificateProfile` they pass.
+ * The one function that builds and signs a certificate. The CA, serving and client certificates
+ * differ only in the `CertificateProfile` they pass; the signature follows the issuer's key.
  */
-import { createPublicKey, type KeyObject, type webcrypto } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Clock, Random } from '@wisp/core';
-import { signingCryptoKey, verifyingCryptoKey } from './keys.ts';
+import { signatureAlgorithmOf, signingCryptoKey, verifyingCryptoKey } from './keys.ts';
 import { CertificateRequestError } from './errors.ts';
-import { ED25519, x509 } from './x509.ts';
+import { x509 } from './x509.ts';
 
 /** Certificates start this long before they are issued, so a peer whose clock lags accepts them. */
 export const notBeforeBackdateMs = 5 * 60 * 1000;
@@ -58,7 +58,8 @@ export async function signCertificate(
     notAfter: new Date(nowMs + profile.days * dayMs),
     publicKey: subjectKey,
     signingKey: signingCryptoKey(issuer.privateKey),
-    signingAlgorithm: ED25519,
+    // The issuer's key decides: ECDSA with SHA-256 for a P-256 CA, Ed25519 for an older one.
+    signingAlgorithm: signatureAlgorithmOf(issuer.privateKey),
     extensions: await extensions(profile, subjectKey, issuer),
   });
   return cert.toString('pem');
@@ -97,9 +98,7 @@ async function extensions(
   const usage = profile.isCa
     ? flags.keyCertSign | flags.cRLSign | flags.digitalSignature
     : flags.digitalSignature;
-  const issuerKey = issuer.certificate
-    ? verifyingCryptoKey(createPublicKey(issuer.privateKey))
-    : subjectKey;
+  const issuerKey = issuer.certificate ? verifyingCryptoKey(issuer.privateKey) : subjectKey;
   const list: x509.Extension[] = [
     new x509.BasicConstraintsExtension(profile.isCa === true, undefined, true),
     new x509.KeyUsagesExtension(usage, true),

@@ -1,6 +1,6 @@
 /**
- * The real kubectl and curl against a Node HTTPS server whose Ed25519 serving certificate comes
- * from our CA, authenticating with an Ed25519 client certificate and with a bearer token. This is
+ * The real kubectl and curl against a Node HTTPS server whose P-256 serving certificate comes
+ * from our CA, authenticating with a P-256 client certificate and with a bearer token. This is
  * what proves Go's TLS stack (kubectl) and curl accept the certificates we issue.
  */
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ function answer(path: string): object {
 }
 
 describe(
-  'Ed25519 TLS with the real kubectl and curl',
+  'P-256 TLS with the real kubectl and curl',
   { skip: !onPath('kubectl') && 'kubectl is not on the PATH' },
   () => {
     const seen: Seen[] = [];
@@ -149,7 +149,7 @@ describe(
         { timeout: toolTimeoutMs },
       );
 
-    it('kubectl trusts the Ed25519 serving cert and presents an Ed25519 client cert', async () => {
+    it('kubectl trusts the P-256 serving cert and presents a P-256 client cert', async () => {
       seen.length = 0;
       const { stdout } = await kubectl('cert.kubeconfig');
       assert.equal(JSON.parse(stdout).gitVersion, 'v1.32.4');
@@ -158,7 +158,7 @@ describe(
         name: 'alice',
         groups: ['devs', 'system:masters', 'system:authenticated'],
       });
-      assert.equal(hit?.peerKeyType, 'ed25519');
+      assert.equal(hit?.peerKeyType, 'ec');
       assert.equal(hit?.protocol, 'TLSv1.3');
     });
 

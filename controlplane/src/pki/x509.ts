@@ -13,5 +13,9 @@ x509.cryptoProvider.set(webcrypto as unknown as LibraryCrypto);
 
 export { x509 };
 
-/** The signature algorithm of every Wisp certificate and key. */
+/** Node identity keys (libp2p), and the signatures of a CA made before P-256. */
 export const ED25519 = { name: 'Ed25519' } as const;
+/** The CA's, serving and client certificates' key: the curve every browser speaks. */
+export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+/** Signatures made by a P-256 CA. */
+export const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;

@@ -1,15 +1,19 @@
 /**
- * Nodes with filters by site and status, and cordon / uncordon buttons when the user may patch
- * nodes (`onCordon` is absent otherwise, and no button is drawn).
+ * Nodes with filters by site, label and status, each name a link to the node's page, and
+ * cordon / uncordon buttons when the user may patch nodes (`onCordon` is absent otherwise, and no
+ * button is drawn).
  */
 import { h, table } from '../dom.ts';
 import { formatAge } from '../format-age.ts';
 import type { NodeObject } from '../kube-types.ts';
 import { nodeStatusText, readiness, siteOf } from '../node-status.ts';
+import { routeHash } from '../router.ts';
 
 export interface NodeFilters {
   site: string;
   status: string;
+  /** `key` or `key=value`; empty for all. */
+  label: string;
 }
 
 export interface NodesView {
@@ -27,6 +31,7 @@ export function renderNodes(v: NodesView): HTMLElement {
   const shown = v.nodes
     .filter((n) => v.filters.site === allValue || siteOf(n) === v.filters.site)
     .filter((n) => v.filters.status === allValue || matchesStatus(n, v.filters.status))
+    .filter((n) => matchesLabel(n, v.filters.label))
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   const select = (id: string, label: string, options: string[], value: string) =>
     h(
@@ -63,9 +68,28 @@ export function renderNodes(v: NodesView): HTMLElement {
         ['Ready', 'NotReady', 'Unknown', 'SchedulingDisabled'],
         v.filters.status,
       ),
+      labelFilter(v),
     ),
     table(['Name', 'Site', 'Status', 'Version', 'Age', ...(v.onCordon ? [''] : [])], rows),
   );
+}
+
+function labelFilter(v: NodesView): HTMLElement {
+  const input = h('input', {
+    id: 'node-label',
+    placeholder: 'key or key=value',
+    value: v.filters.label,
+  });
+  input.addEventListener('change', () => v.onFilter({ ...v.filters, label: input.value.trim() }));
+  return h('label', {}, 'Label ', input);
+}
+
+export function matchesLabel(n: NodeObject, filter: string): boolean {
+  if (!filter) return true;
+  const [key, value] = filter.split('=', 2);
+  const labels = n.metadata?.labels ?? {};
+  if (!(key in labels)) return false;
+  return value === undefined || labels[key] === value;
 }
 
 function matchesStatus(n: NodeObject, status: string): boolean {
@@ -80,7 +104,7 @@ function nodeRow(n: NodeObject, v: NodesView): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-node': name },
-    h('td', {}, name),
+    h('td', {}, h('a', { href: routeHash({ page: 'node', name }) }, name)),
     h('td', {}, siteOf(n)),
     h('td', { class: `status ${readiness(n)}` }, nodeStatusText(n)),
     h('td', {}, n.status?.nodeInfo?.kubeletVersion ?? ''),
