@@ -29,6 +29,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'create, list or delete join tokens for agents',
     load: async () => (await import('./commands/token.ts')).tokenCommand,
   },
+  'user-token': {
+    summary: 'create, list or delete bearer tokens for people (dashboard, kubectl)',
+    load: async () => (await import('./commands/user-token.ts')).userTokenCommand,
+  },
   node: {
     summary: 'revoke a node, or list revoked nodes',
     load: async () => (await import('./commands/node.ts')).nodeCommand,
@@ -36,6 +40,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   agent: {
     summary: 'run a node agent (joins, then runs the pods the control plane assigns)',
     load: async () => (await import('./commands/agent.ts')).agentCommand,
+  },
+  push: {
+    summary: 'publish a WebAssembly component to an OCI registry (CNCF wasm layout)',
+    load: async () => (await import('./commands/push.ts')).pushCommand,
   },
 };
 

@@ -13,3 +13,4 @@ export * from './watch-hub.ts';
 export * from './gossip.ts';
 export * from './files.ts';
 export * from './pod-runtime.ts';
+export * from './container-log.ts';

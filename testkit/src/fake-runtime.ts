@@ -1,16 +1,18 @@
 /**
  * A `PodRuntime` in memory whose containers follow scripts on the injected Clock: run forever
- * (the default), exit with a code after some time, or fail to pull. For pod manager tests and,
- * until a real runtime lands, the `wisp agent` composition root.
+ * (the default), exit with a code (and reason) after some time, or fail to pull. Output a script
+ * names is written to the container's logPath through `openContainerLog`, as a real runtime's.
+ * For pod manager tests and the runtime conformance suite.
  *
  *   const runtime = new FakeRuntime({ clock, behaviours: { 'crash:1': { exitCode: 1, afterMs: 500 } } });
  *   const sandbox = await runtime.createSandbox({ uid, namespace, name, podIp });
- *   await runtime.start(sandbox, { name: 'app', image: 'crash:1' }); // exits with 1 at +500 ms
+ *   await runtime.start(sandbox, { name: 'app', image: 'crash:1' }, config); // exits 1 at +500 ms
  */
 import type { Container } from 'kubernetes-types/core/v1.js';
 import {
   ImagePullError,
   type Clock,
+  type ContainerConfig,
   type ContainerRuntimeStatus,
   type ContainerState,
   type PodRuntime,
@@ -19,11 +21,18 @@ import {
   type SandboxStatus,
   type TimerHandle,
 } from '@wisp/core';
+import { openContainerLog, type ContainerLog } from '@wisp/core/container-log.ts';
 
-/** What a container started from an image does. */
+/** What a container started from an image does; `stdout` is written to its log at start. */
 export type FakeBehaviour =
-  | { readonly run: 'forever' }
-  | { readonly exitCode: number; readonly afterMs: number }
+  | { readonly run: 'forever'; readonly stdout?: string }
+  | {
+      readonly exitCode: number;
+      readonly afterMs: number;
+      /** Default `Completed` for 0, else `Error`. */
+      readonly reason?: string;
+      readonly stdout?: string;
+    }
   | { readonly pullFails: string };
 
 export interface FakeRuntimeInit {
@@ -31,7 +40,7 @@ export interface FakeRuntimeInit {
   /** By image reference; an image without an entry runs forever. */
   readonly behaviours?: Readonly<Record<string, FakeBehaviour>>;
   readonly runtimeClasses?: readonly string[];
-  /** Log bytes kept per container; older output is dropped. */
+  /** Log bytes per container file before it rotates. */
   readonly logBytesMax?: number;
 }
 
@@ -41,7 +50,7 @@ interface FakeContainer {
   readonly image: string;
   current: ContainerState;
   timer: TimerHandle | undefined;
-  log: string;
+  log: ContainerLog;
 }
 
 interface FakeSandbox {
@@ -50,7 +59,14 @@ interface FakeSandbox {
   readonly containers: FakeContainer[];
 }
 
-export const fakeRuntimeDefaults = { logBytesMax: 64 * 1024, runtimeClasses: ['fake'] } as const;
+/** One `start` call as the runtime received it. */
+export interface FakeStart {
+  readonly sandbox: SandboxSpec;
+  readonly container: Container;
+  readonly config: ContainerConfig;
+}
+
+export const fakeRuntimeDefaults = { logBytesMax: 1024 * 1024, runtimeClasses: ['fake'] } as const;
 
 export class FakeRuntime implements PodRuntime {
   readonly runtimeClasses: readonly string[];
@@ -61,6 +77,8 @@ export class FakeRuntime implements PodRuntime {
   #next = 1;
   /** Every call, in order, for tests: `pull:img`, `start:ns/name/container`, ... */
   readonly calls: string[] = [];
+  /** Every start with its resolved config, in order. */
+  readonly starts: FakeStart[] = [];
 
   constructor(init: FakeRuntimeInit) {
     this.#clock = init.clock;
@@ -87,30 +105,34 @@ export class FakeRuntime implements PodRuntime {
     return ref;
   }
 
-  async start(sandbox: SandboxRef, container: Container): Promise<string> {
+  async start(sandbox: SandboxRef, container: Container, config: ContainerConfig) {
     const box = this.#sandbox(sandbox);
     const image = container.image ?? '';
     this.calls.push(`start:${box.spec.namespace}/${box.spec.name}/${container.name}`);
-    const startedAtMs = this.#clock.now();
+    this.starts.push({ sandbox: box.spec, container, config });
+    const log = openContainerLog(config.logPath, {
+      bytesMax: this.#logBytesMax,
+      clock: this.#clock,
+    });
     const c: FakeContainer = {
       id: `container-${this.#next++}`,
       name: container.name,
       image,
-      current: { state: 'running', startedAtMs },
+      current: { state: 'running', startedAtMs: this.#clock.now() },
       timer: undefined,
-      log: '',
+      log,
     };
-    this.#appendLog(c, `started ${image}\n`);
     const b = this.#behaviours.get(image);
+    if (b && 'stdout' in b && b.stdout) log.write('stdout', new TextEncoder().encode(b.stdout));
     if (b && 'exitCode' in b) {
-      c.timer = this.#clock.setTimeout(() => this.#exit(c, b.exitCode), b.afterMs);
+      c.timer = this.#clock.setTimeout(() => this.#exit(c, b.exitCode, b.reason), b.afterMs);
     }
     box.containers.push(c);
     return c.id;
   }
 
   async stop(sandbox: SandboxRef, containerId: string): Promise<void> {
-    const c = this.#sandbox(sandbox).containers.find((x) => x.id === containerId);
+    const c = this.#sandboxes.get(sandbox.id)?.containers.find((x) => x.id === containerId);
     if (!c) return;
     this.calls.push(`stop:${c.name}`);
     if (c.current.state === 'running') this.#exit(c, 0);
@@ -120,7 +142,7 @@ export class FakeRuntime implements PodRuntime {
     const box = this.#sandboxes.get(sandbox.id);
     if (!box) return;
     this.calls.push(`remove:${box.spec.namespace}/${box.spec.name}`);
-    for (const c of box.containers) this.#clock.clearTimeout(c.timer);
+    for (const c of box.containers) if (c.current.state === 'running') this.#exit(c, 0);
     this.#sandboxes.delete(sandbox.id);
   }
 
@@ -131,6 +153,7 @@ export class FakeRuntime implements PodRuntime {
       id: c.id,
       name: c.name,
       image: c.image,
+      imageId: `fake://${c.image}`,
       current: c.current,
     }));
     return { sandbox: box.ref, containers };
@@ -140,8 +163,8 @@ export class FakeRuntime implements PodRuntime {
     return [...this.#sandboxes.values()].map((b) => b.ref);
   }
 
-  async logs(sandbox: SandboxRef, containerId: string): Promise<string> {
-    return this.#sandbox(sandbox).containers.find((c) => c.id === containerId)?.log ?? '';
+  async close(): Promise<void> {
+    for (const box of [...this.#sandboxes.values()]) await this.remove(box.ref);
   }
 
   /** Containers running now, as `ns/pod/container`. */
@@ -156,17 +179,15 @@ export class FakeRuntime implements PodRuntime {
     return out.sort();
   }
 
-  #exit(c: FakeContainer, exitCode: number): void {
+  #exit(c: FakeContainer, exitCode: number, reason?: string): void {
     this.#clock.clearTimeout(c.timer);
     c.timer = undefined;
+    if (c.current.state !== 'running') return;
     const startedAtMs = c.current.startedAtMs;
-    const reason = exitCode === 0 ? 'Completed' : 'Error';
-    c.current = { state: 'exited', exitCode, startedAtMs, finishedAtMs: this.#clock.now(), reason };
-    this.#appendLog(c, `exited with ${exitCode}\n`);
-  }
-
-  #appendLog(c: FakeContainer, text: string): void {
-    c.log = (c.log + text).slice(-this.#logBytesMax);
+    const why = reason ?? (exitCode === 0 ? 'Completed' : 'Error');
+    const finishedAtMs = this.#clock.now();
+    c.current = { state: 'exited', exitCode, startedAtMs, finishedAtMs, reason: why };
+    c.log.close();
   }
 
   #sandbox(ref: SandboxRef): FakeSandbox {

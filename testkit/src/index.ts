@@ -10,3 +10,5 @@ export { TooSlowError, FutureRevisionError } from './store-errors.ts';
 export * from './fake-runtime.ts';
 export * from './memory-gossip.ts';
 export * from './gossip-conformance.ts';
+export * from './wasm-fixtures.ts';
+export * from './registry-fixture.ts';
