@@ -21,12 +21,15 @@ import {
   stopChild,
   type LocalPod,
 } from './helpers/fleet.ts';
+import { buildFixture } from '@wisp/testkit/wasm-fixtures.ts';
 import { kubectlOk } from './helpers/wisp-server.ts';
 
 const nodeNames = ['edge-1', 'edge-2', 'edge-3'];
 /** How long the pods are watched with the server gone. */
 const offlineWatchMs = 3_000;
 
+/** Pods run a tiny real component (C, a few KB) printing a line every 100 ms for a long time. */
+let image = '';
 const deployment = (name: string, replicas: number, nodeSelector = '') => `
 apiVersion: apps/v1
 kind: Deployment
@@ -40,7 +43,8 @@ spec:
       ${nodeSelector ? `nodeSelector: { ${nodeSelector} }` : ''}
       containers:
         - name: main
-          image: registry.local/${name}:1
+          image: ${image}
+          args: ['100000000']
           resources: { requests: { cpu: 10m, memory: 4Mi } }
 `;
 
@@ -74,6 +78,7 @@ describe('agents without their control plane', { timeout: 300_000 }, () => {
   };
 
   before(async () => {
+    image = (await buildFixture('sleepy')).ref;
     ports.port = await freePort();
     ports.p2pPort = await freePort();
     url = await fleet.startServer(ports);

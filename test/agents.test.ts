@@ -2,7 +2,9 @@
  * Issue 3 end to end, as a user runs it: `wisp server` and three `wisp agent` processes over TCP
  * on loopback, joined with tokens from `wisp token create`, driven by the real kubectl. A
  * Deployment applied through the apiserver reaches every agent as its signed document over
- * libp2p, and the pods' status comes back over the status protocol.
+ * libp2p, the agents run its pods as real WASI components (a tiny C command from testkit's
+ * fixtures, by `file://…@sha256:` reference), and their status comes back over the status
+ * protocol.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeEnvelope, fromBase64 } from '@wisp/api/wire/envelope.ts';
 import { decodeWireMessage } from '@wisp/api/wire/messages.ts';
+import { buildFixture } from '@wisp/testkit/wasm-fixtures.ts';
 import { kubectlOk } from './helpers/wisp-server.ts';
 import {
   inCidr,
@@ -25,7 +28,8 @@ const deadlineMs = 60_000;
 const pollMs = 250;
 const nodeNames = ['edge-1', 'edge-2', 'edge-3'];
 
-const DEPLOYMENT = `
+/** A tiny real component (C, a few KB) that prints a line every 100 ms for a long time. */
+const deployment = (image: string) => `
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -41,7 +45,8 @@ spec:
     spec:
       containers:
         - name: hello
-          image: registry.local/hello:1
+          image: ${image}
+          args: ['100000000']
           resources:
             requests: { cpu: 100m, memory: 16Mi }
 `;
@@ -72,8 +77,10 @@ describe('wisp server with three wisp agents over libp2p on loopback', { timeout
   const serverDir = join(root, 'server');
   const children: Child[] = [];
   let kubeconfig = '';
+  let image = '';
 
   before(async () => {
+    image = (await buildFixture('sleepy')).ref;
     const server = start('server', [
       'server',
       ...['--data-dir', serverDir, '--port', '0', '--p2p-port', '0'],
@@ -128,7 +135,7 @@ describe('wisp server with three wisp agents over libp2p on loopback', { timeout
 
   it('runs a Deployment of 3 replicas on the agents, Running with pod IPs from node CIDRs', async () => {
     const manifest = join(root, 'hello.yaml');
-    writeFileSync(manifest, DEPLOYMENT);
+    writeFileSync(manifest, deployment(image));
     kubectlOk(kubeconfig, ['apply', '-f', manifest]);
     const rows = await eventually(
       'three Running pods in kubectl get pods -o wide',

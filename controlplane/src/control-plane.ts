@@ -35,7 +35,7 @@ import { openNodeJoin } from './join/node-join.ts';
 import type { NodeJoin, NodeJoinInit } from './join/node-join.ts';
 import { openTokenStore } from './auth/tokens.ts';
 import type { TokenStore } from './auth/tokens.ts';
-import { ensureObjects, systemNamespaces } from './bootstrap/bootstrap.ts';
+import { ensureObjects, runtimeClasses, systemNamespaces } from './bootstrap/bootstrap.ts';
 import {
   issueClientCert,
   kubeconfigYaml,
@@ -48,7 +48,8 @@ import type { Registry } from './registry/registry.ts';
 import type { AdmissionPlugin } from './registry/types.ts';
 import { createDistributor } from './distributor/distributor.ts';
 import type { Distributor, DistributorInit } from './distributor/distributor.ts';
-import { createNodePeers } from './distributor/node-peers.ts';
+import { createNodePeers, type NodePeers } from './distributor/node-peers.ts';
+import { createPodLogSource } from './logs/pod-log-source.ts';
 
 export interface ControlPlaneInit extends ApiServerInit {
   readonly dataDir: string;
@@ -132,6 +133,16 @@ export function createControlPlane(
   let server: HttpsServer | undefined;
   let gossip: Gossip | undefined;
   let distributor: Distributor | undefined;
+  // `kubectl logs` asks the node's agent over gossip, once it is connected.
+  let nodePeers: NodePeers | undefined;
+  const logs =
+    components.logs ??
+    (components.gossip
+      ? createPodLogSource(
+          {},
+          { clock, gossip: () => gossip, peerOf: (node) => nodePeers?.byNode(node)?.peerId },
+        )
+      : undefined);
   const rbac = createRbacCache(registry, clock);
   const compactor = createCompactor(
     { intervalMs: init.compactIntervalMs },
@@ -161,6 +172,7 @@ export function createControlPlane(
         ...systemNamespaces(),
         ...bootstrapPolicy(),
         kubernetesService(),
+        ...runtimeClasses(),
       ]);
       await rbac.start();
       compactor.start();
@@ -186,7 +198,7 @@ export function createControlPlane(
         clock,
         authenticate,
         authorizer,
-        logs: components.logs,
+        logs,
         extraRoutes: withDashboard(
           nodeJoin.routes(authenticate, authorizer, () => p2pInfoOf(gossip)),
         ),
@@ -206,6 +218,7 @@ export function createControlPlane(
       // start, since it asks their shared informer factory for its informers.
       if (components.gossip) {
         const peers = createNodePeers({}, { trust: nodeJoin.trust });
+        nodePeers = peers;
         gossip = await components.gossip({ verifyPeer: peers.verifyPeer, nodeJoin });
         distributor = createDistributor(init.distributor ?? {}, {
           ...{ registry, clock, random, gossip, peers, authorizer, log },

@@ -6,6 +6,15 @@ import { join } from 'node:path';
 import type { SandboxRef } from '@wisp/core';
 import { readStateFile, writeStateFile } from '../atomic-file.ts';
 
+/** How a container instance ended, as `lastState.terminated` shows it. */
+export interface ContainerExit {
+  readonly exitCode: number;
+  readonly reason: string;
+  readonly message?: string;
+  readonly startedAtMs: number;
+  readonly finishedAtMs: number;
+}
+
 export interface ContainerRecord {
   readonly name: string;
   /** The runtime's id of the current instance; undefined until started. */
@@ -17,10 +26,14 @@ export interface ContainerRecord {
   backoffUntilMs: number;
   /** Why the container is not running: ErrImagePull, CrashLoopBackOff, ... */
   waitingReason?: string;
+  /** The error behind waitingReason (a digest mismatch, a missing ConfigMap key). */
+  waitingMessage?: string;
+  /** Why the agent killed the current instance (a failed liveness probe), for lastState. */
+  killMessage?: string;
   /** The instance whose exit was already acted on. */
   exitSeenOf?: string;
   /** The previous instance's end, for `lastState`. */
-  lastExit?: { exitCode: number; reason: string; startedAtMs: number; finishedAtMs: number };
+  lastExit?: ContainerExit;
 }
 
 export interface PodRecord {
@@ -32,6 +45,12 @@ export interface PodRecord {
   sandbox?: SandboxRef;
   /** The phase last reported, so the node's own view of its pods survives the control plane. */
   phase?: string;
+  /** Set once the pod has failed for good (DeadlineExceeded): nothing restarts. */
+  failed?: { readonly reason: string; readonly message: string };
+  /** When the Ready condition last changed. */
+  readyChangedAtMs?: number;
+  /** The Ready condition last reported. */
+  ready?: boolean;
   readonly containers: ContainerRecord[];
 }
 

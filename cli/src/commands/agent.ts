@@ -1,6 +1,6 @@
 /**
  * `wisp agent`: the agent's composition root — real clock and randomness, the libp2p adapter,
- * and (until the wasm runtime lands in its own issue) the testkit FakeRuntime as the pod runtime.
+ * and the wasm runtime (components and their transpiled output cached under the data dir).
  * The control plane's libp2p addresses come from `GET /wisp/v1/p2p` over the CA-pinned TLS and
  * are kept in the data dir, so a restart while the server is down still knows whom to dial.
  */
@@ -12,6 +12,7 @@ import {
   systemRandom,
   writeFileAtomic,
   type Clock,
+  type SandboxSpec,
 } from '@wisp/core';
 import { decodeP2pInfo, p2pInfoPath, type P2pInfo } from '@wisp/api/wire/protocols.ts';
 import { httpsRequest } from '@wisp/agent/bootstrap/https-client.ts';
@@ -19,19 +20,37 @@ import { fromBase64Url, signingKeyId } from '@wisp/api/wire/identity.ts';
 import { clusterTopic, siteTopic, siteTopicPrefix } from '@wisp/api/wire/messages.ts';
 import { bootstrapNode, createPeerTrust, parseJoinConfig } from '@wisp/agent/bootstrap/index.ts';
 import { createAgent } from '@wisp/agent/agent.ts';
+import { createMesh, type Mesh } from '@wisp/agent/mesh/mesh.ts';
+import { createMeshOutgoingPolicy } from '@wisp/agent/mesh/outgoing-policy.ts';
+import { createPeerBook } from '@wisp/agent/mesh/peer-book.ts';
 import { createAgentGossip } from '@wisp/agent/p2p/libp2p-adapter.ts';
 import { defaultHostname, nodeLabels } from '@wisp/agent/status/node-status.ts';
-import { FakeRuntime } from '@wisp/testkit/fake-runtime.ts';
+import { parseQuantity } from '@wisp/api';
+import {
+  createWasmRuntime,
+  imageCacheBytesMaxDefault,
+  OutgoingDeniedError,
+  OutgoingHttpError,
+  type OutgoingPolicy,
+} from '@wisp/runtime-wasm';
+import { defaultInsecureHosts } from '@wisp/runtime-wasm/image/registry-endpoint.ts';
 import { parseFlags, UsageError } from '../flags.ts';
+import { startMetricsServer } from '../metrics-server.ts';
 import { waitForSignal } from '../signals.ts';
 
 const usage =
   'usage: wisp agent --data-dir DIR --server URL [--token T] [--site S] [--name N]\n' +
-  '                  [--listen MULTIADDR] [--server-p2p MULTIADDR] [--peer MULTIADDR]...\n' +
-  'Pods run in a fake runtime for now (containers run until stopped); the wasm runtime\n' +
-  'arrives in its own issue. --server-p2p overrides the control plane libp2p address\n' +
+  '                  [--listen MULTIADDR]... [--server-p2p MULTIADDR] [--peer MULTIADDR]...\n' +
+  '                  [--image-cache-size QUANTITY] [--insecure-registry HOST]... [--allow-host-path]\n' +
+  '                  [--node-ip IP] [--metrics-listen HOST:PORT]\n' +
+  'Pods run as WASI components (runtimeClassName wasm); components are cached under\n' +
+  '--data-dir/wasm up to --image-cache-size (default 1Gi). Registries on loopback and each\n' +
+  '--insecure-registry are spoken to over plain http. hostPath volumes are refused unless\n' +
+  '--allow-host-path is given. --server-p2p overrides the control plane libp2p address\n' +
   '(/p2p/<id>) that the agent otherwise asks the server for. --peer (repeatable) adds a site\n' +
-  'peer to keep dialling, for sites without mDNS.';
+  'peer to keep dialling, for sites without mDNS. NodePort services listen on --node-ip\n' +
+  '(default 0.0.0.0; agents sharing one machine each take their own, e.g. 127.0.1.N).\n' +
+  '--metrics-listen serves Prometheus metrics at /metrics (off by default).';
 const p2pFile = 'server-p2p.json';
 
 export const agentCommand = {
@@ -42,9 +61,14 @@ export const agentCommand = {
       token: { type: 'string' },
       site: { type: 'string' },
       name: { type: 'string' },
-      listen: { type: 'string' },
+      listen: { type: 'string', multiple: true },
       'server-p2p': { type: 'string' },
       peer: { type: 'string', multiple: true },
+      'image-cache-size': { type: 'string' },
+      'insecure-registry': { type: 'string', multiple: true },
+      'allow-host-path': { type: 'boolean' },
+      'node-ip': { type: 'string' },
+      'metrics-listen': { type: 'string' },
       help: { type: 'boolean' },
     });
     if (values.help) {
@@ -55,7 +79,20 @@ export const agentCommand = {
     const dataDir = resolve(values['data-dir']);
     const clock = systemClock();
     const random = systemRandom();
-    const runtime = new FakeRuntime({ clock });
+    // Built after the gossip node; pods start later still, so every pod's policy sees it.
+    const built: { mesh?: Mesh } = {};
+    const runtime = createWasmRuntime(
+      {
+        cacheDir: join(dataDir, 'wasm'),
+        imageCacheBytesMax: bytesFlag('image-cache-size', values['image-cache-size']),
+        ...(values['insecure-registry']
+          ? {
+              insecureRegistries: [...defaultInsecureHosts, ...values['insecure-registry']],
+            }
+          : {}),
+      },
+      { clock, outgoing: (pod) => meshOutgoing(built.mesh, pod) },
+    );
     const hostname = defaultHostname();
     const site = values.site ?? '';
     const config = parseJoinConfig({
@@ -70,6 +107,7 @@ export const agentCommand = {
     const trust = createPeerTrust({ caPem: creds.state.caPem }, { clock });
     const onError = (e: unknown) =>
       process.stderr.write(`wisp agent: ${e instanceof Error ? e.message : String(e)}\n`);
+    const book = createPeerBook();
     const gossip = createAgentGossip(
       {
         nodeKey: creds.keys.ed25519Seed,
@@ -78,10 +116,24 @@ export const agentCommand = {
         // As on the server, so both ends of a site topic apply the same rule.
         allowedTopicPrefixes: [siteTopicPrefix],
         bootstrap: [...server.addresses, ...(values.peer ?? [])],
-        ...(values.listen ? { listen: [values.listen] } : {}),
+        // A relay reservation always: peers with no direct route reach this node through it.
+        ...(values.listen ? { listen: [...new Set([...values.listen, '/p2p-circuit'])] } : {}),
       },
-      { clock, random, verifyPeer: (cert, peer) => trust.isCertificateTrusted(cert, peer) },
+      {
+        clock,
+        random,
+        verifyPeer: book.verifyPeer((cert, peer) => trust.isCertificateTrusted(cert, peer)),
+      },
     );
+    const mesh = createMesh(
+      {
+        nodeName: creds.state.nodeName,
+        nodeIp: values['node-ip'] ?? '0.0.0.0',
+        relays: [...server.addresses, ...(values.peer ?? [])],
+      },
+      { gossip, clock, peers: book, onError },
+    );
+    built.mesh = mesh;
     const signingPublicKey = fromBase64Url(creds.state.signingPublicKey, 'signingPublicKey', 32);
     const agent = createAgent(
       {
@@ -92,6 +144,7 @@ export const agentCommand = {
         serverPeerId: server.peerId,
         hostname,
         signing: { keyId: creds.state.signingKeyId, publicKey: signingPublicKey },
+        allowHostPath: values['allow-host-path'] ?? false,
       },
       {
         gossip,
@@ -108,21 +161,58 @@ export const agentCommand = {
           random,
           setCertificate: (pem) => gossip.setCertificate(pem),
         },
+        mesh,
         onError,
       },
     );
     await gossip.start();
     await agent.start();
+    const metrics = values['metrics-listen']
+      ? await startMetricsServer(values['metrics-listen'], () => mesh.metricsText())
+      : undefined;
     process.stdout.write(
       `wisp agent: node "${creds.state.nodeName}" (${creds.keys.peerId}) running\n` +
         `p2p: ${gossip.addresses().join(' ')}\n`,
     );
     await waitForSignal();
+    await metrics?.close();
     await agent.stop();
+    await runtime.close();
     await gossip.stop();
     return 0;
   },
 };
+
+/**
+ * A pod's outgoing HTTP goes through the mesh, with the pod as the NetworkPolicy source; the
+ * errors are runtime-wasm's, so the guest sees `HTTP-request-denied` or a connection error.
+ */
+function meshOutgoing(mesh: Mesh | undefined, pod: SandboxSpec): OutgoingPolicy {
+  if (!mesh) throw new Error('mesh not built before the first pod started');
+  return createMeshOutgoingPolicy(
+    mesh,
+    { namespace: pod.namespace, name: pod.name, ip: pod.podIp, labels: pod.labels },
+    {
+      errors: {
+        denied: (url, why) => new OutgoingDeniedError(url, why),
+        failed: (url, why, cause) =>
+          new OutgoingHttpError({ tag: 'destination-unavailable' }, `${url}: ${why}`, { cause }),
+      },
+    },
+  );
+}
+
+/** A byte quantity flag (`512Mi`, `2Gi`). */
+function bytesFlag(name: string, value: string | undefined): number {
+  if (value === undefined) return imageCacheBytesMaxDefault;
+  try {
+    const bytes = parseQuantity(value).value();
+    if (bytes > 0) return bytes;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--${name}: Invalid value: "${value}": must be a positive quantity (1Gi)`);
+}
 
 /** The flag, else the server's answer (kept for offline restarts), else the kept answer. */
 async function serverP2pOf(

@@ -17,6 +17,22 @@ export function systemNamespaces(): KubeObject[] {
   }));
 }
 
+/**
+ * The RuntimeClasses agents serve: `wasm` (the component runtime every agent has). Pods select
+ * it with `runtimeClassName: wasm`; the scheduler places them on nodes whose `wisp.dev/runtimes`
+ * label names the handler.
+ */
+export function runtimeClasses(): KubeObject[] {
+  return [
+    {
+      apiVersion: 'node.k8s.io/v1',
+      kind: 'RuntimeClass',
+      metadata: { name: 'wasm', labels: { 'app.kubernetes.io/managed-by': 'wisp' } },
+      handler: 'wasm',
+    } as KubeObject,
+  ];
+}
+
 /** Creates each object unless one of that name exists. Namespaces must come first. */
 export async function ensureObjects(registry: Registry, objects: KubeObject[]): Promise<number> {
   let created = 0;
