@@ -27,6 +27,9 @@ import {
   type CertificateRotatorInit,
 } from './bootstrap/rotation.ts';
 import { createPodManager, type PodManager, type PodManagerInit } from './pods/pod-manager.ts';
+import { createLogService } from './logs/log-service.ts';
+import type { Mesh } from './mesh/mesh.ts';
+import { createLogLocator } from './pods/log-paths.ts';
 import { defaultHostname, nodeStatusOf } from './status/node-status.ts';
 import { createStatusReporter, type StatusReporter } from './status/status-reporter.ts';
 import { createDesiredSync, type DesiredSync } from './sync/desired-sync.ts';
@@ -51,6 +54,8 @@ export interface AgentComponents {
   readonly x25519SecretKey: Uint8Array;
   /** Certificate rotation; without it the agent runs on its certificate until it expires. */
   readonly certificates?: AgentCertificates;
+  /** The service mesh; it takes each applied document's services, endpoints and policies. */
+  readonly mesh?: Mesh;
   readonly onError?: (e: unknown) => void;
 }
 
@@ -103,7 +108,13 @@ export function createAgent(init: AgentInit, c: AgentComponents): Agent {
   );
   const pods = createPodManager(
     { ...init, hostIp },
-    { runtime: c.runtime, clock: c.clock, onStatus: (e) => status.reportPods(e), ...opt(onError) },
+    {
+      runtime: c.runtime,
+      clock: c.clock,
+      onStatus: (e) => status.reportPods(e),
+      onEvent: (e) => status.reportEvent(e),
+      ...opt(onError),
+    },
   );
   const { keyId, publicKey } = init.signing;
   const sync = createDesiredSync(
@@ -117,14 +128,38 @@ export function createAgent(init: AgentInit, c: AgentComponents): Agent {
       gossip: c.gossip,
       trusted: (id) => (id === keyId ? publicKey : undefined),
       x25519SecretKey: c.x25519SecretKey,
-      onDesired: (state) => void pods.setDesired(state.doc.pods),
+      onDesired: (state) => {
+        void pods.setDesired(state.doc.pods, {
+          configMaps: state.doc.configMaps,
+          secrets: state.secrets,
+        });
+        c.mesh?.setDesired(state.doc).catch((e: unknown) => onError?.(e));
+      },
       ...opt(onError),
     },
   );
   // Pods first (they must know what ran before the first document arrives), then sync, then
   // status, so the first report already reflects the kept document.
   const rotator = c.certificates && rotatorOf(c.certificates, c.clock, onError);
-  const services: Startable[] = [pods, sync, status, ...(rotator ? [rotator] : [])];
+  // `kubectl logs` through the control plane, read from the files the pod manager names.
+  const logs = createLogService(
+    { serverPeerId: init.serverPeerId },
+    {
+      gossip: c.gossip,
+      locate: createLogLocator(
+        { dataDir: init.dataDir },
+        { runtime: c.runtime, record: (ns, name) => pods.record(ns, name) },
+      ),
+    },
+  );
+  const services: Startable[] = [
+    pods,
+    ...(c.mesh ? [c.mesh] : []),
+    sync,
+    status,
+    logs,
+    ...(rotator ? [rotator] : []),
+  ];
   return {
     sync,
     pods,

@@ -34,6 +34,27 @@ describe('StatusQueue', () => {
     assert.deepEqual(q.entries(), [['node', 'v2']]);
   });
 
+  it('drops the oldest dropFirst entry before any other when full', () => {
+    const q = new StatusQueue<number>(3, (k) => k.startsWith('event/'));
+    q.put('node', 0);
+    q.put('event/a', 1);
+    q.put('event/b', 2);
+    q.put('pod/x', 3);
+    q.put('pod/y', 4);
+    assert.deepEqual(
+      q.entries().map(([k]) => k),
+      ['node', 'pod/x', 'pod/y'],
+    );
+    q.put('pod/z', 5);
+    assert.deepEqual(
+      q.entries().map(([k]) => k),
+      ['pod/x', 'pod/y', 'pod/z'],
+      'with no event left, the oldest of all goes',
+    );
+    assert.equal(q.dropped, 3);
+    assert.equal(q.get('pod/y'), 4);
+  });
+
   it('refuses a limit below one', () => {
     assert.throws(() => new StatusQueue(0), /statusQueueItemsMax/);
   });

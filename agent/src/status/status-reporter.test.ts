@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import nacl from 'tweetnacl';
 import { openEnvelope } from '@wisp/api/wire/envelope.ts';
+import type { AgentEvent } from '@wisp/api/wire/event-messages.ts';
 import {
   decodeWireMessage,
   type PodStatusEntry,
@@ -18,6 +19,12 @@ import { FakeClock } from '@wisp/testkit/fake-clock.ts';
 import { MemoryNetwork } from '@wisp/testkit/memory-gossip.ts';
 import { createStatusReporter } from './status-reporter.ts';
 
+const backOff: AgentEvent = {
+  involvedObject: { kind: 'Pod', namespace: 'default', name: 'a', uid: 'uid-a' },
+  type: 'Warning',
+  reason: 'BackOff',
+  message: 'Back-off restarting failed container app in pod a',
+};
 const key = nacl.sign.keyPair.fromSeed(seededRandom(5).bytes(32));
 const entry = (name: string, phase: string): PodStatusEntry => ({
   namespace: 'default',
@@ -68,7 +75,7 @@ describe('StatusReporter', () => {
     reporter.reportPods([entry('a', 'Running')]);
     await settle();
     assert.equal(got.length, 0);
-    assert.equal(reporter.queue.size, 3, 'node, lease and one entry for pod a');
+    assert.equal(reporter.queue.size, 5, 'node, lease, Starting, NodeReady and pod a');
     net.link('agent', 'server');
     await settle(500);
     assert.equal(reporter.queue.size, 0);
@@ -115,7 +122,90 @@ describe('StatusReporter', () => {
     reporter.start();
     reporter.reportPods(['a', 'b', 'c', 'd', 'e'].map((n) => entry(n, 'Running')));
     assert.equal(reporter.queue.size, 4);
-    assert.equal(reporter.queue.dropped, 3);
+    assert.equal(reporter.queue.dropped, 5, 'two node events, then node, lease and pod a');
+    await reporter.stop();
+  });
+
+  it("sends the node's Starting and NodeReady events when it starts", async () => {
+    const { net, reporter, got, settle } = setup();
+    net.link('agent', 'server');
+    await settle();
+    reporter.start();
+    await settle();
+    const events = got.flatMap((m) => (m.kind === 'EventReport' ? m.events : []));
+    assert.deepEqual(
+      events.map((e) => [e.involvedObject.kind, e.involvedObject.name, e.reason, e.count]),
+      [
+        ['Node', 'n1', 'Starting', 1],
+        ['Node', 'n1', 'NodeReady', 1],
+      ],
+    );
+    await reporter.stop();
+  });
+
+  it('bumps the count of an event repeated while offline instead of queuing it again', async () => {
+    const { net, reporter, got, settle, clock } = setup();
+    reporter.start();
+    const size = reporter.queue.size;
+    reporter.reportEvent(backOff);
+    await clock.advanceAsync(5_000);
+    reporter.reportEvent(backOff);
+    reporter.reportEvent(backOff);
+    assert.equal(reporter.queue.size, size + 1);
+    net.link('agent', 'server');
+    await settle(500);
+    const sent = got.flatMap((m) => (m.kind === 'EventReport' ? m.events : []));
+    const e = sent.find((x) => x.reason === 'BackOff')!;
+    assert.equal(e.count, 3);
+    assert.equal(Date.parse(e.lastTimestamp) - Date.parse(e.firstTimestamp), 5_000);
+    await reporter.stop();
+  });
+
+  it('drops queued events before any status when the queue is full', async () => {
+    const { reporter } = setup(6);
+    reporter.start();
+    reporter.reportPods([entry('a', 'Running')]);
+    reporter.reportEvent(backOff);
+    reporter.reportEvent({ ...backOff, reason: 'Pulled', message: 'pulled' });
+    reporter.reportPods(['b', 'c', 'd'].map((n) => entry(n, 'Running')));
+    assert.deepEqual(
+      reporter.queue.entries().map(([k]) => k),
+      ['node', 'lease', 'pod/default/a', 'pod/default/b', 'pod/default/c', 'pod/default/d'],
+    );
+    assert.equal(reporter.queue.dropped, 4);
+    await reporter.stop();
+  });
+
+  it('does not count twice an event repeated while its report was in flight', async () => {
+    const { net, reporter, got, settle, server } = setup();
+    net.link('agent', 'server');
+    await settle();
+    reporter.start();
+    await settle();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const inner = got.length;
+    server.handle(statusProtocol, async (bytes) => {
+      await held;
+      const { items } = decodeStatusBatch(bytes);
+      const trusted = (id: string) => (id === 'n1' ? key.publicKey : undefined);
+      for (const item of items) got.push(decodeWireMessage(openEnvelope(item, trusted)));
+      return encodeStatusAnswer({
+        results: items.map((_, item) => ({ item, ok: true, code: 'ok' as const })),
+      });
+    });
+    reporter.reportEvent(backOff);
+    await settle(50);
+    reporter.reportEvent(backOff);
+    reporter.reportEvent(backOff);
+    release();
+    await settle(500);
+    const counts = got
+      .slice(inner)
+      .flatMap((m) => (m.kind === 'EventReport' ? m.events : []))
+      .filter((e) => e.reason === 'BackOff')
+      .map((e) => e.count);
+    assert.deepEqual(counts, [1, 2]);
     await reporter.stop();
   });
 });

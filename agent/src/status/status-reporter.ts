@@ -3,12 +3,16 @@
  * `leaseIntervalMs`, the NodeStatus on start, periodically and on reconnect, and each pod's status
  * when it changes. Everything goes through a bounded, per-object coalescing queue, so while the
  * control plane is unreachable the latest state waits and is flushed when it comes back.
+ * Kubernetes Events (`reportEvent`, and the node's Starting and NodeReady on start) share that
+ * queue: a repeat of a queued event bumps its count, and events are dropped first when it is full.
  *
  *   const status = createStatusReporter(init, { gossip, clock, nodeKey, nodeStatus, podStatuses });
  *   await status.start();
  *   status.reportPods(changed); // from the pod manager
+ *   status.reportEvent({ involvedObject, type: 'Normal', reason: 'Pulled', message });
  */
 import { signEnvelope, type EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
+import { eventKey, truncateEventMessage, type AgentEvent } from '@wisp/api/wire/event-messages.ts';
 import {
   encodeWireMessage,
   wireApiVersion,
@@ -81,6 +85,7 @@ export class StatusReporter {
     this.#c = components;
     this.queue = new StatusQueue(
       init.statusQueueItemsMax ?? statusReporterDefaults.statusQueueItemsMax,
+      (key) => key.startsWith(eventKeyPrefix),
     );
   }
 
@@ -103,6 +108,7 @@ export class StatusReporter {
     });
     this.#queueNode();
     this.#queueLease();
+    for (const e of nodeStartEvents(this.#init.nodeName)) this.#queueEvent(e);
     void this.flush();
   }
 
@@ -134,6 +140,33 @@ export class StatusReporter {
     void this.flush();
   }
 
+  /** Queues one occurrence of an event; a repeat of one still queued only bumps its count. */
+  reportEvent(event: AgentEvent): void {
+    this.#queueEvent(event);
+    void this.flush();
+  }
+
+  #queueEvent(event: AgentEvent): void {
+    const e = { ...event, message: truncateEventMessage(event.message) };
+    const key = `${eventKeyPrefix}${eventKey(e)}`;
+    const now = rfc3339(this.#c.clock.now());
+    const queued = this.queue.get(key);
+    const earlier = queued?.kind === 'EventReport' ? queued.events[0] : undefined;
+    this.queue.put(key, {
+      apiVersion: wireApiVersion,
+      kind: 'EventReport',
+      nodeName: this.#init.nodeName,
+      events: [
+        {
+          ...e,
+          count: (earlier?.count ?? 0) + 1,
+          firstTimestamp: earlier?.firstTimestamp ?? now,
+          lastTimestamp: now,
+        },
+      ],
+    });
+  }
+
   /** Sends what is queued, oldest first, in batches; stops at the first failure worth retrying. */
   flush(): Promise<void> {
     this.#flushing ??= this.#drain().finally(() => (this.#flushing = undefined));
@@ -147,7 +180,7 @@ export class StatusReporter {
       const batch = this.queue.entries().slice(0, statusItemsMax);
       if (batch.length === 0) return;
       if ((await this.#send(server, batch)) === 'retry') return;
-      for (const [key, message] of batch) this.queue.remove(key, message);
+      for (const [key, message] of batch) this.#delivered(key, message);
     }
   }
 
@@ -159,13 +192,33 @@ export class StatusReporter {
       const answer = decodeStatusAnswer(
         await this.#c.gossip.request(server, statusProtocol, bytes, { timeoutMs }),
       );
-      for (const r of answer.results) if (!r.ok) this.#c.onError?.(refusal(batch, r));
+      for (const r of answer.results) {
+        // An event about a pod deleted meanwhile (Killing, as it stops) has nowhere to go.
+        const podGone = r.kind === 'EventReport' && r.code === 'not-found';
+        if (!r.ok && !podGone) this.#c.onError?.(refusal(batch, r));
+      }
       return 'done';
     } catch (e) {
       this.#c.onError?.(e);
       // A refusal is final; an unreachable or slow server is asked again later.
       return e instanceof GossipRemoteError ? 'done' : 'retry';
     }
+  }
+
+  /**
+   * Takes a sent message off the queue. A repeat of an event that came while it was in flight
+   * was merged into it: only the occurrences not yet sent stay queued.
+   */
+  #delivered(key: string, sent: WireMessage): void {
+    const now = this.queue.get(key);
+    if (now === sent || now?.kind !== 'EventReport' || sent.kind !== 'EventReport') {
+      this.queue.remove(key, sent);
+      return;
+    }
+    const [was, is] = [sent.events[0], now.events[0]];
+    const count = is.count - was.count;
+    if (count < 1) return this.queue.remove(key, now);
+    this.queue.put(key, { ...now, events: [{ ...is, count, firstTimestamp: was.lastTimestamp }] });
   }
 
   #tick(queue: () => void): void {
@@ -194,6 +247,23 @@ export class StatusReporter {
       status: this.#c.nodeStatus(),
     });
   }
+}
+
+const eventKeyPrefix = 'event/';
+
+/** What a kubelet says of its node when it starts: it is starting, and it is ready. */
+function nodeStartEvents(nodeName: string): AgentEvent[] {
+  // The kubelet's node reference carries the node's name as its uid.
+  const involvedObject = { kind: 'Node' as const, name: nodeName, uid: nodeName };
+  return [
+    { involvedObject, type: 'Normal', reason: 'Starting', message: 'Starting kubelet.' },
+    {
+      involvedObject,
+      type: 'Normal',
+      reason: 'NodeReady',
+      message: `Node ${nodeName} status is now: NodeReady`,
+    },
+  ];
 }
 
 /** Why the control plane refused one item: the error reported; the item is not sent again. */

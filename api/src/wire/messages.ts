@@ -127,6 +127,11 @@ export interface PodStatusEntry {
   readonly name: string;
   readonly uid: string;
   readonly status: PodStatus;
+  /**
+   * The pod was being deleted and the node has stopped it and released its resources: the
+   * control plane may now remove the object (what a kubelet's final delete does).
+   */
+  readonly removed?: boolean;
 }
 
 export interface PodStatusReport extends WireHeader<'PodStatusReport'> {
@@ -391,11 +396,14 @@ function podStatusEntryErrors(value: unknown, path: string): FieldError[] {
   const v = asRecord(value);
   if (!v) return [invalid(path, typeof value, 'must be an object')];
   const errs = [
-    ...unknownFields(v, path, ['namespace', 'name', 'uid', 'status']),
+    ...unknownFields(v, path, ['namespace', 'name', 'uid', 'status', 'removed']),
     ...nameErrors(v.namespace, v.name, path),
     ...stringErrors(v.uid, child(path, 'uid'), 128),
   ];
   if (!asRecord(v.status)) errs.push(required(child(path, 'status')));
+  if (v.removed !== undefined && typeof v.removed !== 'boolean') {
+    errs.push(invalid(child(path, 'removed'), v.removed, 'must be a boolean'));
+  }
   return errs;
 }
 

@@ -5,8 +5,9 @@
  *
  *   catch-up  request  {nodeName, haveRevision}          JSON
  *             response the latest signed NodeDesired envelope, or zero bytes: nothing newer
- *   status    request  {items: SignedEnvelope[]}         each a NodeStatus, PodStatusReport or
- *                                                        LeaseRenewal signed by the node's key,
+ *   status    request  {items: SignedEnvelope[]}         each a NodeStatus, PodStatusReport,
+ *                                                        LeaseRenewal or EventReport signed by
+ *                                                        the node's key,
  *                                                        at most `statusItemsMax`
  *             response {results: StatusResult[]}         one per item (and per pod of a report)
  *   revocation          a signed NodeRevocation on the cluster topic
@@ -27,6 +28,8 @@ import { wireApiVersion } from './messages.ts';
 
 export const catchUpProtocol = '/wisp/catchup/1.0.0';
 export const statusProtocol = '/wisp/status/1.0.0';
+/** Container logs, asked of an agent by the control plane only (codec in `./log-messages.ts`). */
+export const logsProtocol = '/wisp/v1/logs';
 
 /** A node flushing its offline queue sends at most this many signed items per request. */
 export const statusItemsMax = 64;

@@ -68,7 +68,8 @@ export function createNodeAuthorizer(components: { readonly graph: NodeGraph }):
           return writes.has(verb) ? podBoundHere(node, attrs) : noOpinion();
         if (subresource) return noOpinion();
         if (verb === 'list' || verb === 'watch') return allow;
-        return verb === 'get' ? podBoundHere(node, attrs) : noOpinion();
+        // `delete`: the final removal once the node has stopped a pod that is being deleted.
+        return verb === 'get' || verb === 'delete' ? podBoundHere(node, attrs) : noOpinion();
       case 'services':
       case 'endpoints':
         return reads.has(verb) && !subresource ? allow : noOpinion();

@@ -1,7 +1,8 @@
 /**
  * Applies what a node reports over the status protocol exactly as its REST writes would be
  * applied: as the user `system:node:<name>`, after the node authorizer allows the write (its own
- * Node status, its own Lease, the status of pods bound to it), through the registry so admission
+ * Node status, its own Lease, the status of pods bound to it, events about itself and its pods:
+ * `status-events.ts`), through the registry so admission
  * (NodeRestriction) runs too. Each write is read-modify-write on the current object, so a report
  * changes status and nothing else.
  *
@@ -13,6 +14,7 @@ import { nodesGroup, nodeUserName } from '@wisp/api/wire/identity.ts';
 import type {
   LeaseRenewal,
   NodeStatus,
+  PodStatusEntry,
   PodStatusReport,
   WireMessage,
 } from '@wisp/api/wire/messages.ts';
@@ -23,6 +25,7 @@ import { authenticatedGroup, type UserInfo } from '../auth/user-info.ts';
 import { ObjectConflictError, ObjectNotFoundError } from '../registry/errors.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { StatusResult, StatusResultCode } from '@wisp/api/wire/protocols.ts';
+import { applyEventReport } from './status-events.ts';
 
 const NODES = findResource('', 'nodes')!;
 const PODS = findResource('', 'pods')!;
@@ -116,8 +119,27 @@ export function createStatusApplier(c: StatusApplierComponents): StatusApplier {
         ),
       );
       out.push({ kind: m.kind, pod: `${p.namespace}/${p.name}`, ...r });
+      if (r.ok && p.removed) out.push(await removePod(user, p));
     }
     return out;
+  }
+
+  /** The node stopped a pod being deleted: remove the object now, as a kubelet's final delete. */
+  async function removePod(user: UserInfo, p: PodStatusEntry): Promise<ItemResult> {
+    const attrs = { verb: 'delete', resource: 'pods', namespace: p.namespace, name: p.name };
+    const r = await guarded(user, attrs, async () => {
+      const cur = await registry.get(PODS, p.namespace, p.name);
+      // Only a deletion someone asked for: a node cannot remove a pod on its own.
+      if (!cur.metadata.deletionTimestamp) {
+        throw new ObjectConflictError(PODS, p.name, 'the pod is not being deleted');
+      }
+      await registry.delete(PODS, p.namespace, p.name, {
+        user,
+        gracePeriodSeconds: 0,
+        preconditions: { uid: p.uid },
+      });
+    });
+    return { kind: 'PodStatusReport', pod: `${p.namespace}/${p.name}`, ...r };
   }
 
   async function lease(m: LeaseRenewal): Promise<ItemResult[]> {
@@ -164,6 +186,8 @@ export function createStatusApplier(c: StatusApplierComponents): StatusApplier {
         return podStatus(message);
       case 'LeaseRenewal':
         return lease(message);
+      case 'EventReport':
+        return applyEventReport(message, { registry, user: nodeUser(message.nodeName), guarded });
       default:
         return [{ kind: message.kind, ok: false, code: 'invalid', message: 'not a status' }];
     }

@@ -112,6 +112,28 @@ describe('status protocol', () => {
     assert.equal(lease.spec?.holderIdentity, 'edge-a');
   });
 
+  it('removes a pod being deleted once its node reports it stopped, and only then', async () => {
+    const removed = async (pod: string) => {
+      const m = (await podStatus(a, pod)) as Extract<WireMessage, { kind: 'PodStatusReport' }>;
+      return { ...m, pods: m.pods.map((p) => ({ ...p, removed: true })) };
+    };
+    const refused = await send(a, [await removed('web-a')]);
+    assert.deepEqual(
+      refused.map((r) => r.code),
+      ['ok', 'conflict'],
+      'not being deleted: the node cannot remove it',
+    );
+    assert.ok(await f.registry.get(PODS, 'default', 'web-a'));
+    await f.registry.delete(PODS, 'default', 'web-a', { gracePeriodSeconds: 30 });
+    const report = await removed('web-a');
+    const results = await send(a, [report]);
+    assert.deepEqual(
+      results.map((r) => r.code),
+      ['ok', 'ok'],
+    );
+    await assert.rejects(f.registry.get(PODS, 'default', 'web-a'), { code: 'ERR_NOT_FOUND' });
+  });
+
   it('refuses node A’s status for a pod bound to node B and leaves that pod alone', async () => {
     const results = await send(a, [await podStatus(a, 'web-b')]);
     assert.equal(results[0].code, 'refused');

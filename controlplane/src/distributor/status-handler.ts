@@ -20,7 +20,12 @@ import {
 } from '@wisp/api/wire/protocols.ts';
 import { createStatusApplier, type StatusApplierComponents } from './status-apply.ts';
 
-const statusKinds: readonly WireKind[] = ['NodeStatus', 'PodStatusReport', 'LeaseRenewal'];
+const statusKinds: readonly WireKind[] = [
+  'NodeStatus',
+  'PodStatusReport',
+  'LeaseRenewal',
+  'EventReport',
+];
 
 /** Thrown for a request the handler will not look at; the asker gets it as a remote error. */
 export class StatusRefusedError extends Error {
