@@ -7,8 +7,8 @@
  *
  *   node firmware-images/bundle.ts [--out firmware-images/dist/wisp]
  */
-import { build } from 'esbuild';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { build, type Plugin } from 'esbuild';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -27,11 +27,50 @@ const EXTERNAL: readonly string[] = ['@bytecodealliance/*', 'esbuild'];
 
 const root = path.resolve(import.meta.dirname, '..');
 
+/**
+ * Worker threads start from a file of their own: each is an entry point of the bundle, and the
+ * one place that names it (`new URL('./x.ts', import.meta.url)`) is pointed at the bundled name.
+ */
+const WORKER_ENTRIES: readonly { readonly source: string; readonly namedIn: string }[] = [
+  {
+    source: 'runtime-wasm/src/host/worker-entry.ts',
+    namedIn: 'runtime-wasm/src/host/worker-messages.ts',
+  },
+];
+
+function workerEntries(): Plugin {
+  return {
+    name: 'wisp-worker-entries',
+    setup(b) {
+      for (const w of WORKER_ENTRIES) {
+        const file = path.join(root, w.namedIn);
+        const name = path.basename(w.source, '.ts');
+        b.onLoad({ filter: new RegExp(`${escapeRegExp(file)}$`) }, () => {
+          const text = readFileSync(file, 'utf8');
+          const from = `'./${name}.ts'`;
+          if (!text.includes(from)) throw new Error(`${w.namedIn} no longer names ${from}`);
+          return { contents: text.replace(from, `'./${name}.mjs'`), loader: 'ts' };
+        });
+      }
+    },
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export async function bundleWisp(outDir: string): Promise<{ files: string[]; bytes: number }> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
-    entryPoints: { wisp: path.join(root, 'cli/bin/wisp.ts') },
+    entryPoints: {
+      wisp: path.join(root, 'cli/bin/wisp.ts'),
+      ...Object.fromEntries(
+        WORKER_ENTRIES.map((w) => [path.basename(w.source, '.ts'), path.join(root, w.source)]),
+      ),
+    },
+    plugins: [workerEntries()],
     bundle: true,
     splitting: true,
     format: 'esm',

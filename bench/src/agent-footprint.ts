@@ -129,7 +129,8 @@ const root = mkdtempSync(join(tmpdir(), 'wisp-bench-footprint-'));
 const serverDir = join(root, 'server');
 const children: Child[] = [];
 try {
-  const bundleDir = join(root, 'bundle');
+  // Inside the repo, so the packages the bundle leaves external resolve from its node_modules.
+  const bundleDir = resolve(import.meta.dirname, '../../firmware-images/dist/bench-footprint');
   bundle(bundleDir);
   const server = start('server', [
     wispBin,
