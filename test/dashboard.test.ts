@@ -9,6 +9,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import type { Request } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -31,6 +32,18 @@ const UP_TIMEOUT_MS = 90_000;
 type Playwright = typeof import('playwright-core');
 type Browser = Awaited<ReturnType<Playwright['chromium']['launch']>>;
 type Page = Awaited<ReturnType<Browser['newPage']>>;
+
+/** The page's watch requests that are open: sent, not finished, not failed. */
+function trackWatches(page: Page): Set<Request> {
+  const open = new Set<Request>();
+  const isWatch = (r: Request) => /[?&]watch=true/.test(r.url());
+  page.on('request', (r) => {
+    if (isWatch(r)) open.add(r);
+  });
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+  return open;
+}
 
 async function loadPlaywright(): Promise<Playwright | undefined> {
   try {
@@ -150,10 +163,13 @@ describe(
       rmSync(dir, { recursive: true, force: true });
     });
 
+    const watches = new WeakMap<Page, Set<Request>>();
+
     async function signIn(token: string, hash = ''): Promise<Page> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+      watches.set(page, trackWatches(page));
       await page.goto(`${url}${hash}`);
       await page.fill('#login-token', token);
       await page.click('#login-button');
@@ -238,15 +254,34 @@ describe(
       await page.context().close();
     });
 
-    it('drains a node from its page, and its pods move to other nodes', async () => {
+    it('drains a node from its page over HTTP/2 while nine watches stay open', async () => {
       await until('web pods on edge-2', () => podNodes().includes('edge-2'), PAGE_TIMEOUT_MS).catch(
         () => undefined,
       );
       const victim = podNodes().includes('edge-2') ? 'edge-2' : podNodes()[0];
       const page = await signIn(adminToken, `#/node/${victim}`);
       await page.waitForSelector(`[data-node-detail="${victim}"]`);
+      // Nodes, pods, events, Leases and five workload kinds: more than the six HTTP/1.1
+      // connections Chromium allows one server, so this only works as HTTP/2 streams.
+      const open = watches.get(page)!;
+      await until('nine watches open', () => open.size >= 9);
+      const actions: string[] = [];
+      page.on('response', (r) => {
+        const m = r.request().method();
+        if (m === 'PATCH' || /\/eviction$/.test(r.url())) actions.push(`${m} ${r.status()}`);
+      });
       await page.click('button.drain');
       await page.waitForSelector('.drain-report:text("evicted")');
+      assert.ok(actions.includes('PATCH 200'), `the cordon: ${actions.join(', ')}`);
+      assert.ok(actions.includes('POST 201'), `an eviction: ${actions.join(', ')}`);
+      assert.ok(open.size >= 9, `watches open during the drain: ${open.size}`);
+      assert.equal(await page.locator('#errors li').count(), 0);
+      // The page and every request that has completed (a watch stays open) went over h2.
+      const protocols = (await page.evaluate(
+        'performance.getEntries().map((e) => e.nextHopProtocol).filter(Boolean)',
+      )) as string[];
+      assert.ok(protocols.length > 0);
+      assert.deepEqual([...new Set(protocols)], ['h2'], `protocols: ${protocols.join(', ')}`);
       // Evicted pods are deleted (Terminating until their agent confirms the stop); the
       // ReplicaSet's replacements must run elsewhere.
       await until(

@@ -13,11 +13,6 @@ import type { KubeObjectLike, ObjectCache } from './object-cache.ts';
 
 export interface LiveListInit {
   readonly path: string;
-  /**
-   * Re-list this often instead of watching. A browser keeps at most six HTTP/1.1 connections to
-   * one server and each watch holds one open, so rarely changing kinds poll to leave room.
-   */
-  readonly pollMs?: number;
   readonly retryDelayMsMin?: number;
   readonly retryDelayMsMax?: number;
 }
@@ -52,10 +47,6 @@ export function startLiveList<T extends KubeObjectLike>(
         c.onError(undefined);
         delay = delayMin;
         let rv = list.metadata.resourceVersion ?? '0';
-        if (init.pollMs !== undefined) {
-          await c.clock.sleep(init.pollMs, ac.signal);
-          continue;
-        }
         for (;;) {
           rv = await watchOnce(init.path, rv, c, ac.signal);
           if (ac.signal.aborted) return;

@@ -42,8 +42,6 @@ const tokenKey = 'wisp.token';
 /** Ages on the page are redrawn this often even when nothing changes. */
 const ageRefreshMs = 5_000;
 const leasesPath = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
-/** How often kinds that are listed rather than watched are listed again. */
-const pollMs = 3_000;
 
 interface Permissions {
   readonly patchNodes: boolean;
@@ -139,20 +137,18 @@ function startApp(api: ApiClient, can: Permissions): void {
       });
     },
   };
-  const follow = <T extends KubeObjectLike>(path: string, cache: ObjectCache<T>, pollMs?: number) =>
+  const follow = <T extends KubeObjectLike>(path: string, cache: ObjectCache<T>) =>
     startLiveList(
-      { path, ...(pollMs === undefined ? {} : { pollMs }) },
+      { path },
       { api, clock: browserClock, cache, onChange: state.render, onError: reportTo(state, path) },
     );
+  // Nine watches, a log stream and actions at once: the apiserver speaks HTTP/2, where they are
+  // streams of one connection (over HTTP/1.1, Chromium would stop at six connections).
   follow('/api/v1/nodes', state.nodes);
   follow('/api/v1/pods', state.pods);
   follow('/api/v1/events', state.events);
-  // Four watches: with a log stream and an action in flight, that is all six HTTP/1.1
-  // connections Chromium allows per server. Leases and the rarer workload kinds are re-listed.
-  follow(leasesPath, state.leases, pollMs);
-  for (const k of workloadKinds) {
-    follow(listPath(k), state.workloads.get(k.kind)!, k.kind === 'Deployment' ? undefined : pollMs);
-  }
+  follow(leasesPath, state.leases);
+  for (const k of workloadKinds) follow(listPath(k), state.workloads.get(k.kind)!);
   window.addEventListener('hashchange', () => {
     state.route = parseRoute(location.hash);
     state.render();

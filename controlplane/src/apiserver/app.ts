@@ -1,7 +1,7 @@
 /**
  * The Kubernetes REST surface as a hono app: discovery, OpenAPI, and every verb on every resource
  * of `RESOURCES`, behind authentication and authorization. Tested in-process with
- * `app.request()`; served over HTTPS by `server.ts`.
+ * `app.request()`; served over HTTPS (HTTP/2 and HTTP/1.1) by `https-server.ts`.
  *
  *   const app = createApiApp({}, { registry, clock, authenticate, authorize });
  *   const res = await app.request('/api/v1/namespaces', { headers: { authorization: ... } });
@@ -9,6 +9,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
+import type { Http2ServerRequest } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import {
   openapiV2,
@@ -185,7 +186,10 @@ function versionInfo(gitVersion: string) {
   };
 }
 
-/** A connection's peer certificate never changes, so it is read once per TLS socket. */
+/**
+ * A connection's peer certificate never changes, so it is read once per TLS connection: an HTTP/2
+ * session's streams share one (its `socket` is one object per session; a stream's is its own).
+ */
 const peerCertificates = new WeakMap<TLSSocket, AuthnRequest['peerCertificate'] | null>();
 
 function peerCertificateOf(socket: TLSSocket): AuthnRequest['peerCertificate'] {
@@ -201,8 +205,13 @@ function peerCertificateOf(socket: TLSSocket): AuthnRequest['peerCertificate'] {
   return peer ?? undefined;
 }
 
+function connectionOf(incoming: Env['Bindings']['incoming']): TLSSocket | undefined {
+  const h2 = incoming as Partial<Http2ServerRequest> | undefined;
+  return (h2?.stream?.session?.socket ?? incoming?.socket) as TLSSocket | undefined;
+}
+
 function authnRequest(c: Context<Env>): AuthnRequest {
-  const socket = c.env?.incoming?.socket as TLSSocket | undefined;
+  const socket = connectionOf(c.env?.incoming);
   const authorization = c.req.header('authorization');
   if (!socket || typeof socket.getPeerCertificate !== 'function') {
     return { authorized: false, authorization };

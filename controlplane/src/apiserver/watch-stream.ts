@@ -1,7 +1,8 @@
 /**
- * A watch as a chunked stream of newline-separated JSON events. The stream ends when the client
- * goes away (the response's `close` event: the request's fires as soon as its body is read),
- * when `timeoutSeconds` passes, or when the server stops.
+ * A watch as a stream of newline-separated JSON events (HTTP/1.1 chunks or HTTP/2 DATA frames:
+ * no `transfer-encoding`, which HTTP/2 forbids). The stream ends when the client goes away (the
+ * response's `close` event, also on an HTTP/2 stream reset: the request's fires as soon as its
+ * body is read), when `timeoutSeconds` passes, or when the server stops.
  */
 import type { Context } from 'hono';
 import type { ResourceInfo } from '@wisp/api';
@@ -78,6 +79,5 @@ export async function streamWatch(
   return c.body(stream, 200, {
     'content-type': 'application/json',
     'cache-control': 'no-cache, private',
-    'transfer-encoding': 'chunked',
   });
 }
