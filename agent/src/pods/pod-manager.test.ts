@@ -83,9 +83,12 @@ describe('PodManager', () => {
     assert.deepEqual(runtime.running(), ['default/a/app']);
     const deleting: Pod = {
       ...p,
-      metadata: { ...p.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' },
+      metadata: {
+        ...p.metadata,
+        deletionTimestamp: '2026-01-01T00:00:00Z',
+        deletionGracePeriodSeconds: 1,
+      },
     };
-    deleting.metadata!.deletionGracePeriodSeconds = 1;
     await pods.setDesired([deleting]);
     assert.deepEqual(runtime.running(), []);
     assert.equal(latest.get('a')?.removed, true);
@@ -99,8 +102,9 @@ describe('PodManager', () => {
   it('reports a pod being deleted that it never ran as removed at once', async () => {
     const { pods, latest, starts } = await setup();
     const p = pod('b', 'web');
-    p.metadata!.deletionTimestamp = '2026-01-01T00:00:00Z';
-    await pods.setDesired([p]);
+    await pods.setDesired([
+      { ...p, metadata: { ...p.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } },
+    ]);
     assert.equal(latest.get('b')?.removed, true);
     assert.equal(starts(), 0);
     await pods.stop();
