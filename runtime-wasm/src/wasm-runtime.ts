@@ -180,6 +180,7 @@ export class WasmRuntime implements PodRuntime {
 
   async close(): Promise<void> {
     for (const box of [...this.#sandboxes.values()]) await this.remove(box.ref);
+    await this.#c.engine.close?.();
   }
 
   async #component(image: string): Promise<PulledComponent> {

@@ -19,8 +19,8 @@ import {
 export interface InstanceThread {
   readonly worker: Worker;
   /**
-   * Settles once the entry is loaded and the thread waits for (or has) its job, or once the
-   * thread is gone. Never rejects: how a thread ended is told by its `exit` event.
+   * Settles once the entry is loaded (a spare's preloads too) and the thread waits for (or has)
+   * its job, or once the thread is gone. Never rejects: its `exit` event tells how it ended.
    */
   readonly ready: Promise<void>;
 }

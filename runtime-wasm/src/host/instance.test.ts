@@ -14,8 +14,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@wisp/core';
-import { runCommand, type InstanceSpec } from './instance.ts';
+import {
+  runCommand,
+  workerResourceLimits,
+  type InstanceSpec,
+  type RunCommandDeps,
+} from './instance.ts';
 import { createModuleCache } from './module-cache.ts';
+import { createSpareWorkers } from './spare-workers.ts';
 import { createTranspileCache, jcoTranspile } from './transpile-cache.ts';
 
 const repo = new URL('../../../', import.meta.url).pathname;
@@ -111,10 +117,15 @@ describe('runCommand', { skip }, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  async function run(args: string[], more: Partial<InstanceSpec> = {}) {
+  async function run(
+    args: string[],
+    more: Partial<InstanceSpec> = {},
+    deps: Partial<RunCommandDeps> = {},
+  ) {
     const stdout: Uint8Array[] = [];
     const stderr: Uint8Array[] = [];
     const started = clock.monotonic();
+    let guestStarted: number | undefined;
     const running = runCommand(
       {
         componentDir,
@@ -127,10 +138,13 @@ describe('runCommand', { skip }, () => {
         stderr: (c) => stderr.push(c),
         ...more,
       },
-      { clock, modules: more.memoryBytesMax === 1 ? undefined : modules },
+      { clock, modules: more.memoryBytesMax === 1 ? undefined : modules, ...deps },
     );
+    void running.started.then(() => (guestStarted = clock.monotonic()));
     const exit = await running.exited;
-    return { exit, stdout: text(stdout), stderr: text(stderr), ms: clock.monotonic() - started };
+    const now = clock.monotonic();
+    const out = { exit, stdout: text(stdout), stderr: text(stderr), ms: now - started };
+    return { ...out, runMs: guestStarted === undefined ? undefined : now - guestStarted };
   }
 
   it('reuses the transpiled component for the same digest without transpiling again', async (t) => {
@@ -246,10 +260,51 @@ describe('runCommand', { skip }, () => {
 
   it('ends an endless loop past its deadline within 100 ms', async (t) => {
     const deadlineMs = 300;
-    const { exit, ms } = await run(['loop'], { deadlineMs });
+    const { exit, runMs } = await run(['loop'], { deadlineMs });
     assert.deepEqual(exit, { exitCode: 137, reason: 'DeadlineExceeded' });
-    assert.ok(ms < deadlineMs + 100, `took ${ms} ms`);
-    t.diagnostic(`loop ended after ${ms.toFixed(1)} ms (deadline ${deadlineMs} ms)`);
+    // The deadline counts from the thread's start (before instantiation), not from run().
+    assert.ok(runMs !== undefined && runMs < deadlineMs + 100, `ran ${runMs} ms`);
+    t.diagnostic(`loop ended ${runMs?.toFixed(1)} ms after run() (deadline ${deadlineMs} ms)`);
+  });
+
+  describe('on spare threads', () => {
+    const spares = createSpareWorkers({}, { clock });
+    after(() => spares.close());
+    const onSpare = async (args: string[], more: Partial<InstanceSpec> = {}) => {
+      // A spare for this memory cap exists only once one was asked for; let it finish loading.
+      spares.prestart(workerResourceLimits(more.memoryBytesMax ?? 64 * 1024 * 1024));
+      await spares.settled();
+      const hitsBefore = spares.stats.hits;
+      const result = await run(args, more, { spares });
+      assert.equal(spares.stats.hits, hitsBefore + 1, 'the instance ran on a spare thread');
+      return result;
+    };
+
+    it('runs instances one after another, each on a thread of its own', async () => {
+      for (const word of ['one', 'two']) {
+        const { exit, stdout } = await onSpare(['args', word]);
+        assert.deepEqual(exit, { exitCode: 0, reason: 'Completed' });
+        assert.equal(stdout, `probe\nargs\n${word}\n`);
+      }
+    });
+
+    it('still ends an endless loop at its deadline', async () => {
+      const deadlineMs = 200;
+      const { exit, ms } = await onSpare(['loop'], { deadlineMs });
+      assert.deepEqual(exit, { exitCode: 137, reason: 'DeadlineExceeded' });
+      assert.ok(ms >= deadlineMs && ms < deadlineMs + 100, `took ${ms} ms`);
+    });
+
+    it('still ends a loop past its CPU budget', async () => {
+      const { exit } = await onSpare(['loop'], { cpuMsMax: 100, deadlineMs: 10_000 });
+      assert.deepEqual(exit, { exitCode: 137, reason: 'DeadlineExceeded' });
+    });
+
+    it('still kills a memory bomb at its cap as OOMKilled', async () => {
+      const { exit } = await onSpare(['bomb'], { memoryBytesMax: 32 * 1024 * 1024 });
+      assert.equal(exit.reason, 'OOMKilled');
+      assert.equal(exit.exitCode, 137);
+    });
   });
 
   it('kills a running instance on request', async () => {

@@ -4,7 +4,7 @@
  * most of the cost of starting a large (componentize-js) instance.
  *
  *   const modules = await cache.get(dir, 64 * 1024 * 1024);
- *   new Worker(workerEntryUrl, { workerData: { ...data, modules } });
+ *   startInstanceThread({ ...data, modules }); // posted to the thread, not recompiled
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

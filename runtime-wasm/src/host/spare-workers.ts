@@ -51,6 +51,8 @@ export interface SpareWorkers extends ThreadSource {
   readonly size: number;
   /** Starts spares for `limits` now (e.g. the default pod memory cap when the agent starts). */
   prestart(limits: WorkerLimits): void;
+  /** Resolves once every spare started so far has loaded (or is gone). */
+  settled(): Promise<void>;
   /** Ends every spare; later takes start threads of their own. */
   close(): Promise<void>;
 }
@@ -64,7 +66,11 @@ interface Key {
   lastComponentDir?: string;
 }
 
-export const spareWorkersDefaults = { sparesPerKeyMax: 1, keysMax: 4, idleMs: 60_000 } as const;
+/**
+ * Two per cap: an http pod starts a pool of two instances by default. About 23 MB of RSS each,
+ * so at most 4 spares (~92 MB) while pods start, none once none has started for two minutes.
+ */
+export const spareWorkersDefaults = { sparesPerKeyMax: 2, keysMax: 2, idleMs: 120_000 } as const;
 
 /** Messages after which an instance is up: its replacement spare may start booting. */
 const upMessages = new Set(['instance-started', 'instance-exit', 'http-ready']);
@@ -124,6 +130,11 @@ class SparePool implements SpareWorkers {
   prestart(limits: WorkerLimits): void {
     if (this.#closed) return;
     this.#fill(this.#keyFor(limits));
+  }
+
+  async settled(): Promise<void> {
+    const spares = [...this.#keys.values()].flatMap((k) => k.spares);
+    await Promise.all(spares.map((t) => t.ready));
   }
 
   async close(): Promise<void> {

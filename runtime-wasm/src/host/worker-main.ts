@@ -1,9 +1,9 @@
 /**
- * What an instance worker thread runs (after `worker-entry.ts`): loads the host, says `worker-ready` and waits for one
- * `instance-job` (a spare waits until the parent needs it). Then it instantiates the transpiled
- * component with our WASI host (memory capped), and either runs `wasi:cli/run` once and reports
- * how it ended, or, for world 'http', hands the instance to HTTP's worker side, which serves
- * requests with it. A worker runs one instance and is never reused.
+ * What an instance worker thread runs (after `worker-entry.ts`): loads the host, says
+ * `worker-ready` and waits for one `instance-job` (a spare waits until the parent needs it).
+ * Then it instantiates the transpiled component with our WASI host (memory capped), and either
+ * runs `wasi:cli/run` once and reports how it ended, or, for world 'http', hands the instance to
+ * HTTP's worker side, which serves requests with it. A thread runs one instance, never more.
  */
 import { readFile } from 'node:fs/promises';
 import { flushCompileCache } from 'node:module';
@@ -136,14 +136,20 @@ async function main(data: InstanceWorkerData): Promise<void> {
   post({ type: 'instance-exit', exit });
 }
 
+/**
+ * A spare has time on its hands: it loads what its job will likely need before saying it is
+ * ready, and keeps the code compiled so far for the threads after it.
+ */
+async function preload(boot: WorkerBootData): Promise<void> {
+  const bindings = boot.preloadDir === undefined ? undefined : importBindings(boot.preloadDir);
+  // A guess that fails to load costs nothing: the job loads what it needs itself.
+  await Promise.all([bindings, loadHttpSide()]).catch(() => {});
+  flushCompileCache();
+}
+
 const port = parentPort!;
 const job = nextJob(port);
-port.postMessage({ type: 'worker-ready' } satisfies InstanceWorkerMessage);
 const boot = workerData as WorkerBootData | undefined;
-// A spare has time on its hands: load what its job will likely need before it arrives, and
-// keep the code compiled so far for the threads after it.
-if (boot?.spare) {
-  const bindings = boot.preloadDir === undefined ? undefined : importBindings(boot.preloadDir);
-  void Promise.all([bindings, loadHttpSide()]).then(flushCompileCache, () => {});
-}
+if (boot?.spare) await preload(boot);
+port.postMessage({ type: 'worker-ready' } satisfies InstanceWorkerMessage);
 await main(await job);

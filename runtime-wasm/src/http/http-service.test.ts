@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '@wisp/core';
 import { createModuleCache } from '../host/module-cache.ts';
-import { startHttpService, type HttpService, type HttpServiceSpec } from './http-service.ts';
+import { createSpareWorkers } from '../host/spare-workers.ts';
+import {
+  startHttpService,
+  type HttpService,
+  type HttpServiceDeps,
+  type HttpServiceSpec,
+} from './http-service.ts';
 import type { OutgoingHttpRequest, OutgoingPolicy } from './outgoing-policy.ts';
 import { echoComponent, type EchoComponent } from './testdata/echo-component.ts';
 
@@ -12,7 +18,7 @@ const modules = createModuleCache();
 let component: EchoComponent;
 const running: HttpService[] = [];
 
-async function start(spec: Partial<HttpServiceSpec> = {}) {
+async function start(spec: Partial<HttpServiceSpec> = {}, deps: Partial<HttpServiceDeps> = {}) {
   const svc = await startHttpService(
     {
       componentDir: component.componentDir,
@@ -27,7 +33,7 @@ async function start(spec: Partial<HttpServiceSpec> = {}) {
       poolSize: 2,
       ...spec,
     },
-    { clock, modules },
+    { clock, modules, ...deps },
   );
   running.push(svc);
   const base = `http://127.0.0.1:${svc.address.port}`;
@@ -189,6 +195,29 @@ describe('http service (real componentize-js component)', { timeout: 300_000 }, 
     const exit = await svc.exited;
     assert.equal(exit.reason, 'Error');
     assert.equal(svc.stats().instantiations, 0);
+  });
+
+  describe('on spare threads', () => {
+    const spares = createSpareWorkers({}, { clock });
+    after(() => spares.close());
+
+    it('serves from a spare and replaces a trapped instance from the next one', async () => {
+      const { svc, base } = await start({ poolSize: 1 }, { spares });
+      await spares.settled();
+      assert.equal((await fetch(`${base}/trap`)).status, 500);
+      assert.equal((await fetch(`${base}/hello`)).status, 200);
+      assert.equal(svc.stats().instantiations, 2);
+      assert.equal(spares.stats.hits, 1, 'the replacement ran on the spare started meanwhile');
+    });
+
+    it('still answers 504 within deadline + 100 ms for a looping handler', async () => {
+      const { base } = await start({ poolSize: 1, deadlineMs: 300 }, { spares });
+      const t0 = clock.monotonic();
+      const res = await fetch(`${base}/loop`);
+      const elapsed = clock.monotonic() - t0;
+      assert.equal(res.status, 504);
+      assert.ok(elapsed < 300 + 100, `took ${elapsed} ms`);
+    });
   });
 
   it('exits OOMKilled when the memory limit is below what the component needs', async () => {

@@ -91,9 +91,13 @@ export class InstancePool {
   }
 
   /** Starts every slot; resolves once each has become ready or failed. */
+  /**
+   * Resolves once the first instance is up (requests queue for it meanwhile; the others join as
+   * they come), or once every instance failed to start.
+   */
   async start(): Promise<void> {
     const slots = Array.from({ length: this.#limits.poolSize }, () => this.#spawn());
-    await Promise.all(slots.map((w) => w.ready.catch(() => undefined)));
+    await Promise.any(slots.map((w) => w.ready)).catch(() => undefined);
   }
 
   /** `undefined` when the request is turned away (queue full or pool closed). */

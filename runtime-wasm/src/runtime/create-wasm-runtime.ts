@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Clock, SandboxSpec } from '@wisp/core';
 import { runCommand } from '../host/instance.ts';
 import { createModuleCache } from '../host/module-cache.ts';
+import { createSpareWorkers } from '../host/spare-workers.ts';
 import { createTranspileCache } from '../host/transpile-cache.ts';
 import { startHttpService } from '../http/http-service.ts';
 import { createImageStore } from '../image/image-store.ts';
@@ -49,11 +50,15 @@ export function createWasmRuntime(
     { cacheDir: join(init.cacheDir, 'transpiled') },
     { clock },
   );
-  // Compiled modules are shared by the instances of one component (restarts, Job pods).
+  // Compiled modules are shared by the instances of one component (restarts, Job pods); spare
+  // threads, started on the first pod start and ended when unused for two minutes, make the next
+  // start warm (an idle agent keeps none).
   const modules = createModuleCache();
+  const spares = createSpareWorkers({ compileCacheDir: join(init.cacheDir, 'compile') }, { clock });
   const engine: InstanceEngine = {
-    runCommand: (spec) => runCommand(spec, { clock, modules }),
-    startHttpService: (spec) => startHttpService(spec, { clock, modules }),
+    runCommand: (spec) => runCommand(spec, { clock, modules, spares }),
+    startHttpService: (spec) => startHttpService(spec, { clock, modules, spares }),
+    close: () => spares.close(),
   };
   return new WasmRuntime(init, {
     clock,

@@ -79,4 +79,6 @@ export interface HttpServiceHandle {
 export interface InstanceEngine {
   runCommand(spec: InstanceSpec): CommandHandle;
   startHttpService(spec: HttpServiceSpec): Promise<HttpServiceHandle>;
+  /** Ends what the engine keeps between starts (spare threads). */
+  close?(): Promise<void>;
 }
