@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import nacl from 'tweetnacl';
 import { sealDesiredBatch } from '@wisp/api/wire/desired-batch.ts';
-import { decodeEnvelope, toBase64 } from '@wisp/api/wire/envelope.ts';
+import { toBase64 } from '@wisp/api/wire/envelope.ts';
 import { catchUpProtocol, encodeCatchUpRequest } from '@wisp/api/wire/protocols.ts';
 import {
   sealWireMessage,
@@ -149,11 +149,7 @@ describe('DesiredSync', () => {
     const batch = (docs: NodeDesired[], secretKey = cpKey.secretKey) =>
       sealDesiredBatch(
         site,
-        docs.map((d) => ({
-          nodeName: d.nodeName,
-          revision: d.revision,
-          envelope: decodeEnvelope(signed(d)),
-        })),
+        docs.map((d) => ({ nodeName: d.nodeName, revision: d.revision, bytes: signed(d) })),
         { keyId, secretKey },
       );
 

@@ -12,12 +12,7 @@
  *   await sync.start(); // reloads the kept document, subscribes, asks for catch-up
  */
 import type { Secret } from 'kubernetes-types/core/v1.js';
-import {
-  entryBytes,
-  openSiteMessage,
-  type DesiredBatch,
-  type DesiredBatchEntry,
-} from '@wisp/api/wire/desired-batch.ts';
+import { openSiteMessage, type DesiredBatch } from '@wisp/api/wire/desired-batch.ts';
 import type { TrustedKeys } from '@wisp/api/wire/envelope.ts';
 import { siteTopic, type NodeDesired } from '@wisp/api/wire/messages.ts';
 import {
@@ -60,11 +55,10 @@ export type IngestOutcome = 'applied' | 'cached' | 'stale' | 'rejected';
 
 export const desiredSyncDefaults = { catchupTimeoutMs: 5_000, siteDocumentsMax: 1024 } as const;
 
-/** A site document we hold: its bytes, or the batch entry they are encoded from on demand. */
+/** A site document we hold: a node's signed envelope (ours verified, the others as relayed). */
 interface Held {
   readonly revision: number;
-  readonly bytes?: Uint8Array;
-  readonly entry?: DesiredBatchEntry;
+  readonly bytes: Uint8Array;
 }
 
 export class DesiredSync {
@@ -144,8 +138,7 @@ export class DesiredSync {
   answerCatchup(bytes: Uint8Array): Uint8Array {
     const ask = decodeCatchUpRequest(bytes);
     const held = this.#held.get(ask.nodeName);
-    if (!held || held.revision <= ask.haveRevision) return new Uint8Array(0);
-    return held.bytes ?? entryBytes(held.entry!);
+    return held && held.revision > ask.haveRevision ? held.bytes : new Uint8Array(0);
   }
 
   async #askOne(peer: string): Promise<boolean> {
@@ -189,11 +182,11 @@ export class DesiredSync {
       const held = this.#held.get(entry.nodeName);
       if (held && held.revision >= entry.revision) continue;
       if (entry.nodeName === this.#init.nodeName) {
-        const own = this.#ingest(entryBytes(entry), true);
+        const own = this.#ingest(entry.bytes, true);
         if (own === 'rejected') return 'rejected';
         if (own === 'applied') outcome = 'applied';
       } else {
-        this.#hold(entry.nodeName, { revision: entry.revision, entry });
+        this.#hold(entry.nodeName, { revision: entry.revision, bytes: entry.bytes });
         if (outcome === 'stale') outcome = 'cached';
       }
     }

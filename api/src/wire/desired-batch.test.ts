@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import nacl from 'tweetnacl';
 import { InvalidError } from '../validation/invalid-error.ts';
-import { decodeEnvelope, encodeEnvelope, SignatureError, signEnvelope } from './envelope.ts';
-import { openSiteMessage, sealDesiredBatch, validateDesiredBatch } from './desired-batch.ts';
+import { SignatureError } from './envelope.ts';
+import { openSiteMessage, sealDesiredBatch, validateDesiredBatchHeader } from './desired-batch.ts';
 import { sealWireMessage, wireApiVersion, type NodeDesired } from './messages.ts';
 
 const pair = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(4));
@@ -27,49 +27,59 @@ function doc(nodeName: string, revision: number): NodeDesired {
 const entry = (d: NodeDesired) => ({
   nodeName: d.nodeName,
   revision: d.revision,
-  envelope: decodeEnvelope(sealWireMessage(d, key)),
+  bytes: sealWireMessage(d, key),
 });
 
 describe('desired batches', () => {
-  it('round-trips a batch and still opens a single document', () => {
-    const bytes = sealDesiredBatch('s1', [entry(doc('a', 3)), entry(doc('b', 4))], key);
+  it('round-trips a batch, each entry the node’s own envelope, and still opens one document', () => {
+    const a = entry(doc('a', 3));
+    const bytes = sealDesiredBatch('s1', [a, entry(doc('b', 4))], key);
     const msg = openSiteMessage(bytes, trusted);
     assert.equal(msg.kind, 'DesiredBatch');
-    if (msg.kind === 'DesiredBatch') {
-      assert.deepEqual(
-        msg.batch.entries.map((e) => [e.nodeName, e.revision]),
-        [
-          ['a', 3],
-          ['b', 4],
-        ],
-      );
-    }
-    const single = openSiteMessage(sealWireMessage(doc('a', 3), key), trusted);
-    assert.equal(single.kind, 'NodeDesired');
+    if (msg.kind !== 'DesiredBatch') return;
+    assert.equal(msg.batch.site, 's1');
+    assert.deepEqual(
+      msg.batch.entries.map((e) => [e.nodeName, e.revision]),
+      [
+        ['a', 3],
+        ['b', 4],
+      ],
+    );
+    assert.deepEqual(msg.batch.entries[0].bytes, a.bytes);
+    const single = openSiteMessage(msg.batch.entries[0].bytes, trusted);
+    assert.equal(single.kind === 'NodeDesired' && single.doc.nodeName, 'a');
   });
 
-  it('refuses a batch under an untrusted key', () => {
+  it('refuses a batch under an untrusted key, or with any byte changed', () => {
     const rogue = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(9));
-    const bytes = sealDesiredBatch('s1', [entry(doc('a', 1))], {
+    const forged = sealDesiredBatch('s1', [entry(doc('a', 1))], {
       keyId: 'cp',
       secretKey: rogue.secretKey,
     });
-    assert.throws(() => openSiteMessage(bytes, trusted), SignatureError);
+    assert.throws(() => openSiteMessage(forged, trusted), SignatureError);
+    const good = sealDesiredBatch('s1', [entry(doc('a', 1))], key);
+    const tampered = Uint8Array.from(good);
+    tampered[tampered.length - 80] ^= 1; // inside the entry
+    assert.throws(() => openSiteMessage(tampered, trusted), SignatureError);
   });
 
-  it('names the field of a malformed entry', () => {
-    const payload = {
+  it('refuses a truncated batch or one whose lengths do not add up', () => {
+    const good = sealDesiredBatch('s1', [entry(doc('a', 1))], key);
+    assert.throws(() => openSiteMessage(good.subarray(0, 10), trusted), InvalidError);
+    assert.throws(() => openSiteMessage(good.subarray(0, good.length - 1), trusted), InvalidError);
+  });
+
+  it('names the field of a malformed header entry', () => {
+    const header = {
       apiVersion: wireApiVersion,
       kind: 'DesiredBatch',
       site: 's1',
-      entries: [{ nodeName: 'a', revision: 0, envelope: { payload: 'x' } }, { nodeName: 'a' }],
+      keyId: 'cp',
+      entries: [{ nodeName: 'a', revision: 0, bytes: 5 }, { nodeName: 'a' }],
     };
-    const fields = validateDesiredBatch(payload).map((e) => e.field);
+    const fields = validateDesiredBatchHeader(header).map((e) => e.field);
     assert.ok(fields.includes('entries[0].revision'), fields.join());
     assert.ok(fields.includes('entries[1].nodeName'), fields.join());
-    const bytes = encodeEnvelope(
-      signEnvelope(new TextEncoder().encode(JSON.stringify(payload)), key),
-    );
-    assert.throws(() => openSiteMessage(bytes, trusted), InvalidError);
+    assert.ok(fields.includes('entries[1].bytes'), fields.join());
   });
 });

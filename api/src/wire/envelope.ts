@@ -54,28 +54,43 @@ export class SignatureError extends Error {
 }
 
 export function signEnvelope(payload: Uint8Array, key: EnvelopeSigningKey): SignedEnvelope {
+  const signature = signBytes(payload, key);
+  return { payload: toBase64(payload), keyId: key.keyId, signature: toBase64(signature) };
+}
+
+/** The 64-byte Ed25519 signature of `bytes` (for signed formats other than the envelope). */
+export function signBytes(bytes: Uint8Array, key: EnvelopeSigningKey): Uint8Array {
   const errs = validateKeyId(key.keyId, 'keyId');
   if (errs.length) throw new InvalidError(formatFieldError(errs[0]), { causes: errs });
   if (key.secretKey.length !== nacl.sign.secretKeyLength) {
     throw new InvalidError(`secretKey: Invalid value: want ${nacl.sign.secretKeyLength} bytes`);
   }
-  const signature = new Uint8Array(sign(null, payload, privateKeyObject(key.secretKey)));
-  return { payload: toBase64(payload), keyId: key.keyId, signature: toBase64(signature) };
+  return new Uint8Array(sign(null, bytes, privateKeyObject(key.secretKey)));
 }
 
 /** The payload bytes, if the signature verifies under a trusted key; SignatureError if not. */
 export function openEnvelope(envelope: SignedEnvelope, trusted: TrustedKeys): Uint8Array {
-  const publicKey = trusted(envelope.keyId);
-  if (!publicKey) throw new SignatureError(envelope.keyId, 'key is not trusted');
-  if (publicKey.length !== nacl.sign.publicKeyLength) {
-    throw new SignatureError(envelope.keyId, 'trusted key is not a 32-byte Ed25519 key');
-  }
   const payload = fromBase64(envelope.payload);
   const signature = fromBase64(envelope.signature);
-  if (!payload || !signature || !verifyEd25519(payload, signature, publicKey)) {
-    throw new SignatureError(envelope.keyId, 'does not verify');
+  verifyBytes(payload, signature, envelope.keyId, trusted);
+  return payload!;
+}
+
+/** Returns if `signature` over `bytes` verifies under the trusted key `keyId`; SignatureError if not. */
+export function verifyBytes(
+  bytes: Uint8Array | undefined,
+  signature: Uint8Array | undefined,
+  keyId: string,
+  trusted: TrustedKeys,
+): void {
+  const publicKey = trusted(keyId);
+  if (!publicKey) throw new SignatureError(keyId, 'key is not trusted');
+  if (publicKey.length !== nacl.sign.publicKeyLength) {
+    throw new SignatureError(keyId, 'trusted key is not a 32-byte Ed25519 key');
   }
-  return payload;
+  if (!bytes || !signature || !verifyEd25519(bytes, signature, publicKey)) {
+    throw new SignatureError(keyId, 'does not verify');
+  }
 }
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 key bytes follow. */

@@ -44,7 +44,7 @@ export const zoneLabel = 'topology.kubernetes.io/zone';
 
 export const distributorDefaults = {
   /** Changes to one node within this window make one document. */
-  debounceMs: 50,
+  debounceMs: 25,
   /** Documents signed within this window go out as one batch per site (site-outbox.ts). */
   batchWindowMs: siteOutboxDefaults.windowMs,
   /** How soon a node whose secrets cannot be sealed yet (no key known) is tried again. */
@@ -172,7 +172,13 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
 
   const outbox = createSiteOutbox(
     { windowMs: d.batchWindowMs },
-    { clock: c.clock, signingKey: c.signingKey, publish },
+    {
+      clock: c.clock,
+      signingKey: c.signingKey,
+      publish,
+      // Documents of the same burst still queued or being built join the batch.
+      busy: () => !controller.idle() || pending.size > 0,
+    },
   );
 
   function announceRevocation(r: NodeRevocation): void {

@@ -7,21 +7,24 @@
  *   const outbox = createSiteOutbox({}, { clock, signingKey, publish });
  *   outbox.add(site, doc); // published within windowMs, with whatever else arrived meanwhile
  */
-import { decodeEnvelope, type EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
+import type { EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
 import { sealDesiredBatch, type DesiredBatchEntry } from '@wisp/api/wire/desired-batch.ts';
 import { siteTopic } from '@wisp/api/wire/messages.ts';
 import type { Clock, TimerHandle } from '@wisp/core';
 import type { SignedDocument } from './node-document.ts';
 
 export const siteOutboxDefaults = {
-  /** How long the first document waits for others: workers sign a burst within a few ms. */
+  /** How long the first document waits for others before the outbox looks again. */
   windowMs: 5,
+  /** While the distributor is still building documents, a batch waits at most this long. */
+  windowMaxMs: 100,
   /** Half the gossip message cap, so a batch never nears it. */
   batchBytesMax: 512 * 1024,
 } as const;
 
 export interface SiteOutboxInit {
   readonly windowMs?: number;
+  readonly windowMaxMs?: number;
   readonly batchBytesMax?: number;
 }
 
@@ -30,6 +33,11 @@ export interface SiteOutboxComponents {
   readonly signingKey: EnvelopeSigningKey;
   /** Publishes on a topic; failures are the caller's to log (catch-up repairs them). */
   readonly publish: (topic: string, bytes: Uint8Array, what: string) => Promise<void>;
+  /**
+   * Whether more documents of the same burst are still being built (a rollout touching every
+   * node takes the workers longer than one window); the batch then waits, up to windowMaxMs.
+   */
+  readonly busy?: () => boolean;
 }
 
 export interface SiteOutbox {
@@ -47,6 +55,15 @@ export function createSiteOutbox(init: SiteOutboxInit, c: SiteOutboxComponents):
   /** Per site, the newest document per node. */
   let waiting = new Map<string, Map<string, SignedDocument>>();
   let timer: TimerHandle | undefined;
+  let openedAtMs = 0;
+
+  function tick(): void {
+    if (c.busy?.() && c.clock.now() - openedAtMs < o.windowMaxMs) {
+      timer = c.clock.setTimeout(tick, o.windowMs);
+      return;
+    }
+    void flush();
+  }
 
   async function flush(): Promise<void> {
     c.clock.clearTimeout(timer);
@@ -71,7 +88,7 @@ export function createSiteOutbox(init: SiteOutboxInit, c: SiteOutboxComponents):
     const entries: DesiredBatchEntry[] = docs.map((doc) => ({
       nodeName: doc.nodeName,
       revision: doc.revision,
-      envelope: decodeEnvelope(doc.bytes),
+      bytes: doc.bytes,
     }));
     const bytes = sealDesiredBatch(site, entries, c.signingKey);
     return c.publish(topic, bytes, `batch of ${docs.length} for site "${site}"`);
@@ -82,7 +99,10 @@ export function createSiteOutbox(init: SiteOutboxInit, c: SiteOutboxComponents):
       let docs = waiting.get(site);
       if (!docs) waiting.set(site, (docs = new Map()));
       docs.set(doc.nodeName, doc);
-      timer ??= c.clock.setTimeout(() => void flush(), o.windowMs);
+      if (timer === undefined) {
+        openedAtMs = c.clock.now();
+        timer = c.clock.setTimeout(tick, o.windowMs);
+      }
     },
     flush,
     idle: () => waiting.size === 0,

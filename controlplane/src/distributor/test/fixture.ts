@@ -3,8 +3,8 @@
  * CA so nodes are admitted by real certificates, and agents that are bare MemoryGossip nodes
  * holding their own Ed25519 / X25519 keys.
  */
-import { entryBytes, type DesiredBatch } from '@wisp/api/wire/desired-batch.ts';
-import { decodeEnvelope, fromBase64 } from '@wisp/api/wire/envelope.ts';
+import { openSiteMessage } from '@wisp/api/wire/desired-batch.ts';
+import type { TrustedKeys } from '@wisp/api/wire/envelope.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,7 +133,13 @@ export async function fixture(): Promise<Fixture> {
       agents.push(gossip);
       const received: Uint8Array[] = [];
       gossip.subscribe(siteTopic(site));
-      gossip.onMessage(siteTopic(site), (bytes) => received.push(...siteDocuments(bytes)));
+      gossip.onMessage(siteTopic(site), (bytes) =>
+        received.push(
+          ...siteDocuments(bytes, (id) =>
+            id === signingKey.keyId ? signing.publicKey : undefined,
+          ),
+        ),
+      );
       net.link(cp, gossip);
       await f.until(() => cp.peers().includes(peerId), `${nodeName} admitted`);
       const signKey = { keyId: signingKeyId(sign.publicKey), secretKey: sign.secretKey };
@@ -193,9 +199,8 @@ export function podObject(
   } as KubeObject;
 }
 
-/** The single-document envelopes a site-topic message carries (a batch unpacked, unverified). */
-export function siteDocuments(bytes: Uint8Array): Uint8Array[] {
-  const payload = fromBase64(decodeEnvelope(bytes).payload)!;
-  const value = JSON.parse(new TextDecoder().decode(payload)) as DesiredBatch | { kind: string };
-  return value.kind === 'DesiredBatch' ? (value as DesiredBatch).entries.map(entryBytes) : [bytes];
+/** The single-document envelopes a site-topic message carries (a batch unpacked). */
+export function siteDocuments(bytes: Uint8Array, trusted: TrustedKeys): Uint8Array[] {
+  const msg = openSiteMessage(bytes, trusted);
+  return msg.kind === 'DesiredBatch' ? msg.batch.entries.map((e) => e.bytes) : [bytes];
 }
