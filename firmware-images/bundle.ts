@@ -14,12 +14,20 @@ import { parseArgs } from 'node:util';
 
 /**
  * Young-generation semispaces of 1 MiB (V8's default is 16 MiB per semispace), one V8 worker
- * thread, and V8's size-over-speed heuristics: together 139 → 78 MiB RSS for an idle agent.
+ * thread, V8's size-over-speed heuristics, and tiering up to the optimising compilers ten times
+ * later than by default: code that runs once (joining, TLS and libp2p handshakes) stays
+ * unoptimised, so an idle agent never pages in Maglev's and TurboFan's code, while hot paths (a
+ * wasm pod's request loop) still get optimised (bench/wasi-http: same req/s with these flags).
+ * Together 139 → about 80 MiB RSS for an idle agent.
  */
 export const DEVICE_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=1',
   '--v8-pool-size=1',
   '--optimize-for-size',
+  '--invocation-count-for-maglev=4000',
+  '--invocation-count-for-maglev-osr=1000',
+  '--invocation-count-for-turbofan=30000',
+  '--invocation-count-for-osr=5000',
 ];
 
 /** Loaded from node_modules at run time: they read wasm and worker files beside themselves. */
@@ -56,6 +64,28 @@ function workerEntries(): Plugin {
   };
 }
 
+/**
+ * Packages replaced in the bundle: libp2p-noise instantiates these two WebAssembly modules at
+ * load (for a small speed-up on tiny frames), which wakes V8's wasm compiler and costs an idle
+ * agent about 9 MiB; the shims do the same through Node's OpenSSL (src/crypto-shims.test.ts
+ * checks they give the same bytes).
+ */
+const SHIMS: Readonly<Record<string, string>> = {
+  '@chainsafe/as-chacha20poly1305': 'firmware-images/src/as-chacha20poly1305-shim.ts',
+  '@chainsafe/as-sha256': 'firmware-images/src/as-sha256-shim.ts',
+};
+
+function shims(): Plugin {
+  return {
+    name: 'wisp-shims',
+    setup(b) {
+      b.onResolve({ filter: /^@chainsafe\/as-(chacha20poly1305|sha256)$/ }, (args) => ({
+        path: path.join(root, SHIMS[args.path]),
+      }));
+    },
+  };
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -70,7 +100,7 @@ export async function bundleWisp(outDir: string): Promise<{ files: string[]; byt
         WORKER_ENTRIES.map((w) => [path.basename(w.source, '.ts'), path.join(root, w.source)]),
       ),
     },
-    plugins: [workerEntries()],
+    plugins: [workerEntries(), shims()],
     bundle: true,
     splitting: true,
     format: 'esm',
