@@ -109,7 +109,6 @@ export async function podBackend(
       res.end(podName);
     });
   });
-  server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(port, podLoopback(podIp), resolve));
   return server;
 }
