@@ -36,6 +36,7 @@ import {
   type TrustedKeys,
 } from './envelope.ts';
 import { decodeWireMessage, wireApiVersion, type NodeDesired } from './messages.ts';
+import { asRecord, parseJsonObject } from './wire-fields.ts';
 
 export interface DesiredBatchEntry {
   readonly nodeName: string;
@@ -144,14 +145,7 @@ function readHeader(bytes: Uint8Array): { header: Header; headerEnd: number } {
   ) {
     throw new InvalidError('DesiredBatch: header: Invalid value: truncated or too long');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, start + length)),
-    );
-  } catch (cause) {
-    throw new InvalidError('DesiredBatch: header: Invalid value: not UTF-8 JSON', { cause });
-  }
+  const value = parseJsonObject(bytes.subarray(start, start + length), 'DesiredBatch: header');
   const errs = validateDesiredBatchHeader(value);
   if (errs.length) {
     throw new InvalidError(`DesiredBatch is invalid: ${errs.map(formatFieldError).join(', ')}`, {
@@ -162,10 +156,8 @@ function readHeader(bytes: Uint8Array): { header: Header; headerEnd: number } {
 }
 
 export function validateDesiredBatchHeader(value: unknown): FieldError[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [invalid('header', typeof value, 'must be an object')];
-  }
-  const v = value as Record<string, unknown>;
+  const v = asRecord(value);
+  if (!v) return [invalid('header', typeof value, 'must be an object')];
   const errs: FieldError[] = [];
   if (v.apiVersion !== wireApiVersion) {
     errs.push(notSupported('apiVersion', v.apiVersion, [wireApiVersion]));
@@ -184,10 +176,8 @@ export function validateDesiredBatchHeader(value: unknown): FieldError[] {
 }
 
 function entryErrors(e: unknown, path: string, seen: Set<string>): FieldError[] {
-  const entry = e as Record<string, unknown> | null;
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    return [invalid(path, typeof e, 'must be an object')];
-  }
+  const entry = asRecord(e);
+  if (!entry) return [invalid(path, typeof e, 'must be an object')];
   const errs: FieldError[] = [];
   if (typeof entry.nodeName !== 'string' || entry.nodeName === '') {
     errs.push(required(`${path}.nodeName`));

@@ -19,6 +19,7 @@ import {
   tooLong,
   type FieldError,
 } from '../validation/field-error.ts';
+import { asRecord, timeErrors, unknownFields } from './wire-fields.ts';
 import { child, index } from '../validation/path.ts';
 
 export const eventLimits = {
@@ -186,26 +187,4 @@ function stringErrors(
 ): FieldError[] {
   if (typeof value !== 'string' || (nonEmpty && value === '')) return [required(path)];
   return value.length > charsMax ? [tooLong(path, charsMax)] : [];
-}
-
-const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-function timeErrors(value: unknown, path: string): FieldError[] {
-  if (typeof value !== 'string' || value === '') return [required(path)];
-  if (!rfc3339.test(value) || Number.isNaN(Date.parse(value))) {
-    return [invalid(path, value, 'must be an RFC 3339 time')];
-  }
-  return [];
-}
-
-function unknownFields(v: Record<string, unknown>, path: string, known: readonly string[]) {
-  return Object.keys(v)
-    .filter((k) => !known.includes(k))
-    .map((k) => invalid(child(path, k), '', 'unknown field'));
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }

@@ -11,6 +11,7 @@
  *   const answer = decodeLogAnswer(await gossip.request(peer, logsProtocol, ask));
  */
 import { InvalidError } from '../validation/invalid-error.ts';
+import { parseJsonObject } from './wire-fields.ts';
 
 export interface LogRequest {
   readonly namespace: string;
@@ -63,7 +64,7 @@ export function encodeLogRequest(request: LogRequest): Uint8Array {
 }
 
 export function decodeLogRequest(bytes: Uint8Array): LogRequest {
-  const v = parseObject(bytes, 'request');
+  const v = parseJsonObject(bytes, 'request');
   const known = [
     ...['namespace', 'pod', 'container', 'previous', 'timestamps', 'tailLines', 'sinceBytes'],
     ...['sinceFile', 'sinceTimeMs', 'limitBytes', 'instance'],
@@ -101,7 +102,7 @@ export function encodeLogAnswer(answer: LogAnswer): Uint8Array {
 }
 
 export function decodeLogAnswer(bytes: Uint8Array): LogAnswer {
-  const v = parseObject(bytes, 'answer');
+  const v = parseJsonObject(bytes, 'answer');
   if (v.ok === false) {
     if (v.code !== 'not-found' && v.code !== 'waiting') {
       throw new InvalidError('answer.code: Unsupported value: want not-found or waiting');
@@ -126,17 +127,4 @@ export function decodeLogAnswer(bytes: Uint8Array): LogAnswer {
     ended: v.ended === true,
     instance: v.instance as number,
   };
-}
-
-function parseObject(bytes: Uint8Array, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (cause) {
-    throw new InvalidError(`${what}: Invalid value: not UTF-8 JSON`, { cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidError(`${what}: Invalid value: must be an object`);
-  }
-  return value as Record<string, unknown>;
 }

@@ -31,6 +31,7 @@ import {
 } from '../validation/field-error.ts';
 import { InvalidError } from '../validation/invalid-error.ts';
 import { eventReportFields, validateEventReportBody, type EventReport } from './event-messages.ts';
+import { asRecord, timeErrors, unknownFields } from './wire-fields.ts';
 import { child, index } from '../validation/path.ts';
 import {
   decodeEnvelope,
@@ -480,16 +481,6 @@ function stringErrors(value: unknown, path: string, bytesMax: number): FieldErro
   return value.length > bytesMax ? [tooLong(path, bytesMax)] : [];
 }
 
-const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-function timeErrors(value: unknown, path: string): FieldError[] {
-  if (typeof value !== 'string' || value === '') return [required(path)];
-  if (!rfc3339.test(value) || Number.isNaN(Date.parse(value))) {
-    return [invalid(path, value, 'must be an RFC 3339 time')];
-  }
-  return [];
-}
-
 function base64Errors(
   value: unknown,
   path: string,
@@ -505,16 +496,4 @@ function base64Errors(
     return [invalid(path, '…', `must decode to ${want} bytes`)];
   }
   return [];
-}
-
-function unknownFields(v: Record<string, unknown>, path: string, known: readonly string[]) {
-  return Object.keys(v)
-    .filter((k) => !known.includes(k))
-    .map((k) => invalid(child(path, k), '', 'unknown field'));
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }

@@ -25,6 +25,7 @@ import {
   type SignedEnvelope,
 } from './envelope.ts';
 import { wireApiVersion } from './messages.ts';
+import { parseJsonObject } from './wire-fields.ts';
 
 export const catchUpProtocol = '/wisp/catchup/1.0.0';
 export const statusProtocol = '/wisp/status/1.0.0';
@@ -72,19 +73,6 @@ export interface NodeRevocationNotice {
 
 const encoder = new TextEncoder();
 
-function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (cause) {
-    throw new InvalidError(`${what}: Invalid value: not UTF-8 JSON`, { cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidError(`${what}: Invalid value: must be an object`);
-  }
-  return value as Record<string, unknown>;
-}
-
 function onlyFields(v: Record<string, unknown>, what: string, known: readonly string[]): void {
   const unknown = Object.keys(v).find((k) => !known.includes(k));
   if (unknown !== undefined) throw new InvalidError(`${what}.${unknown}: Invalid value: unknown`);
@@ -95,7 +83,7 @@ export function encodeCatchUpRequest(request: CatchUpRequest): Uint8Array {
 }
 
 export function decodeCatchUpRequest(bytes: Uint8Array): CatchUpRequest {
-  const v = parseJson(bytes, 'request');
+  const v = parseJsonObject(bytes, 'request');
   onlyFields(v, 'request', ['nodeName', 'haveRevision']);
   const { nodeName, haveRevision } = v;
   if (typeof nodeName !== 'string' || nodeName === '') {
@@ -115,7 +103,7 @@ export function encodeStatusBatch(batch: StatusBatch): Uint8Array {
 }
 
 export function decodeStatusBatch(bytes: Uint8Array): StatusBatch {
-  const v = parseJson(bytes, 'batch');
+  const v = parseJsonObject(bytes, 'batch');
   onlyFields(v, 'batch', ['items']);
   if (!Array.isArray(v.items)) throw new InvalidError('batch.items: Required value');
   if (v.items.length > statusItemsMax) {
@@ -135,7 +123,7 @@ export function encodeStatusAnswer(answer: StatusAnswer): Uint8Array {
 }
 
 export function decodeStatusAnswer(bytes: Uint8Array): StatusAnswer {
-  const v = parseJson(bytes, 'answer');
+  const v = parseJsonObject(bytes, 'answer');
   if (!Array.isArray(v.results)) throw new InvalidError('answer.results: Required value');
   return { results: v.results as StatusResult[] };
 }
@@ -146,7 +134,7 @@ export function sealRevocation(notice: NodeRevocationNotice, key: EnvelopeSignin
 
 /** The notice inside verified payload bytes (see `openEnvelope`); InvalidError if malformed. */
 export function decodeRevocation(payload: Uint8Array): NodeRevocationNotice {
-  const v = parseJson(payload, 'revocation');
+  const v = parseJsonObject(payload, 'revocation');
   onlyFields(v, 'revocation', ['apiVersion', 'kind', 'nodeName', 'revokedAt']);
   if (v.apiVersion !== wireApiVersion || v.kind !== 'NodeRevocation') {
     throw new InvalidError(
@@ -173,7 +161,7 @@ export interface P2pInfo {
 }
 
 export function decodeP2pInfo(text: string): P2pInfo {
-  const v = parseJson(encoder.encode(text), 'p2p');
+  const v = parseJsonObject(encoder.encode(text), 'p2p');
   const { peerId, addresses } = v;
   if (typeof peerId !== 'string' || peerId === '') {
     throw new InvalidError('p2p.peerId: Required value');
