@@ -152,7 +152,7 @@ function readHeader(bytes: Uint8Array): { header: Header; headerEnd: number } {
       causes: errs,
     });
   }
-  return { header: value as Header, headerEnd: start + length };
+  return { header: value as unknown as Header, headerEnd: start + length };
 }
 
 export function validateDesiredBatchHeader(value: unknown): FieldError[] {
