@@ -4,6 +4,8 @@
  * that stops answering cannot hold a request open.
  */
 import type { Clock } from './clock.ts';
+import { WispError } from './errors.ts';
+import { GossipPeerUnreachableError, GossipRequestTimeoutError } from './gossip-errors.ts';
 
 export interface Deadline {
   readonly signal: AbortSignal;
@@ -60,4 +62,21 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
       },
     );
   });
+}
+
+/**
+ * What a failed stream step becomes for the caller: a timeout if the deadline passed, the error
+ * itself if it is already one of ours (or the caller aborted), else the peer was unreachable.
+ */
+export function streamFailure(
+  e: unknown,
+  limit: Deadline,
+  at: { readonly peer: string; readonly protocol: string; readonly timeoutMs: number },
+  callerSignal?: AbortSignal,
+): unknown {
+  if (limit.expired() || e instanceof DeadlineExpired) {
+    return new GossipRequestTimeoutError(at.peer, at.protocol, at.timeoutMs, { cause: e });
+  }
+  if (e instanceof WispError || callerSignal?.aborted) return e;
+  return new GossipPeerUnreachableError(at.peer, `${at.protocol}: stream failed`, { cause: e });
 }

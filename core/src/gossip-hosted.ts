@@ -11,10 +11,10 @@
  *   await gossip.start();
  */
 import type { Clock } from './clock.ts';
-import { ClosedError, WispError } from './errors.ts';
+import { ClosedError } from './errors.ts';
 import { AdmissionTracker } from './gossip-admission.ts';
-import { clockDeadline, DeadlineExpired, untilAborted } from './gossip-deadline.ts';
-import { GossipPeerUnreachableError, GossipRequestTimeoutError } from './gossip-errors.ts';
+import { clockDeadline, streamFailure, untilAborted } from './gossip-deadline.ts';
+import { GossipPeerUnreachableError } from './gossip-errors.ts';
 import type { GossipHost, GossipHostListener } from './gossip-host.ts';
 import { answerIdentity, offerIdentity } from './gossip-identity-exchange.ts';
 import { identityProtocol, type PeerIdentity, type VerifyPeer } from './gossip-identity.ts';
@@ -228,11 +228,7 @@ class HostedGossip implements NetworkGossip {
         throw e;
       });
     } catch (e) {
-      if (limit.expired() || e instanceof DeadlineExpired) {
-        throw new GossipRequestTimeoutError(peer, protocol, timeoutMs, { cause: e });
-      }
-      if (e instanceof WispError || options.signal?.aborted) throw e;
-      throw new GossipPeerUnreachableError(peer, `${protocol}: stream failed`, { cause: e });
+      throw streamFailure(e, limit, { peer, protocol, timeoutMs }, options.signal);
     } finally {
       limit.clear();
     }

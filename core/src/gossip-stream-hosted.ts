@@ -4,9 +4,9 @@
  * one concept per file.
  */
 import type { Clock } from './clock.ts';
-import { ClosedError, WispError } from './errors.ts';
-import { clockDeadline, DeadlineExpired, untilAborted } from './gossip-deadline.ts';
-import { GossipPeerUnreachableError, GossipRequestTimeoutError } from './gossip-errors.ts';
+import { ClosedError } from './errors.ts';
+import { clockDeadline, streamFailure, untilAborted } from './gossip-deadline.ts';
+import { GossipPeerUnreachableError } from './gossip-errors.ts';
 import type { GossipHost } from './gossip-host.ts';
 import {
   StreamTracker,
@@ -98,11 +98,7 @@ export class HostedStreams {
       const stream = await untilAborted(opening, limit.signal);
       return this.#tracker.track(stream, peer, protocol);
     } catch (e) {
-      if (limit.expired() || e instanceof DeadlineExpired) {
-        throw new GossipRequestTimeoutError(peer, protocol, timeoutMs, { cause: e });
-      }
-      if (e instanceof WispError || options.signal?.aborted) throw e;
-      throw new GossipPeerUnreachableError(peer, `${protocol}: stream failed`, { cause: e });
+      throw streamFailure(e, limit, { peer, protocol, timeoutMs }, options.signal);
     } finally {
       limit.clear();
     }
