@@ -70,7 +70,11 @@ export function gossipRouterOptions(init: GossipRouterInit) {
     allowedTopics: [...init.allowedTopics],
     allowPublishToZeroTopicPeers: true,
     emitSelf: false,
-    globalSignaturePolicy: 'StrictSign' as const,
+    // Every payload we gossip carries the control plane's own Ed25519 signature, checked by the
+    // validator; a second, per-hop signature over the whole message only doubled the hashing of
+    // large site batches (bench/gossip-fanout, 50 agents: p99 235 → 208 ms). Message ids are then
+    // the content's hash, and a bad message lowers the score of the peer that forwarded it.
+    globalSignaturePolicy: 'StrictNoSign' as const,
     fallbackToFloodsub: false,
     doPX: false,
     floodPublish: true,

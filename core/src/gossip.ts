@@ -36,7 +36,11 @@ import type { GossipStream, GossipStreamHandler, StreamOptions } from './gossip-
  */
 export type GossipValidation = 'accept' | 'reject' | 'ignore';
 
-/** `from` is the peer that authored the message, not the one that relayed it. */
+/**
+ * `from` is the peer that authored the message, not the one that relayed it, where the network
+ * knows it; over libp2p it is '' (gossip is not signed per hop there: payloads carry their own
+ * signatures, which is what validators check).
+ */
 export type GossipValidator = (
   data: Uint8Array,
   from: string,

@@ -24,12 +24,22 @@ export interface GossipTestNetwork {
   pass(ms: number): Promise<void>;
   /** How long to let traffic land before asserting that something did not arrive. */
   readonly quietMs: number;
+  /**
+   * False for a network that does not sign gossip messages (libp2p here: every payload carries
+   * its own signature), whose handlers and validators get '' as the author.
+   */
+  readonly authorsKnown?: boolean;
   /** The router's penalty score `node` holds against `peer`, where the implementation has one. */
   score?(node: Gossip, peer: string): number | undefined;
   close(): Promise<void>;
 }
 
 export type MakeGossipNetwork = () => Promise<GossipTestNetwork>;
+
+/** The `from` a handler sees for a message `author` published on network `n`. */
+export function authorAs(n: GossipTestNetwork, author: Gossip): string {
+  return n.authorsKnown === false ? '' : author.peerId;
+}
 
 export const topicA = '/wisp/test/a/1';
 export const topicB = '/wisp/test/b/1';

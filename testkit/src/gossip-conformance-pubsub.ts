@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
+  authorAs,
   bytes,
   linkAll,
   Recorder,
@@ -25,8 +26,8 @@ export function pubsubCases(net: () => GossipTestNetwork): void {
     await a.publish(topicA, bytes('hello'));
     await n.eventually(() => rb.messages.length > 0 && rc.messages.length > 0, 5000, 'delivery');
     await n.pass(n.quietMs);
-    assert.deepEqual(rb.messages, [{ text: 'hello', from: a.peerId }]);
-    assert.deepEqual(rc.messages, [{ text: 'hello', from: a.peerId }]);
+    assert.deepEqual(rb.messages, [{ text: 'hello', from: authorAs(n, a) }]);
+    assert.deepEqual(rc.messages, [{ text: 'hello', from: authorAs(n, a) }]);
     assert.deepEqual(ra.messages, []);
     assert.equal(dGot, 0);
   });
@@ -40,7 +41,7 @@ export function pubsubCases(net: () => GossipTestNetwork): void {
     await warmUp(n, a, topicA, [rb, rc]);
     await a.publish(topicA, bytes('over the hill'));
     await n.eventually(() => rc.messages.length > 0, 5000, 'delivery two hops away');
-    assert.deepEqual(rc.messages, [{ text: 'over the hill', from: a.peerId }]);
+    assert.deepEqual(rc.messages, [{ text: 'over the hill', from: authorAs(n, a) }]);
   });
 
   it('keeps delivering to the other handlers when one handler throws', async () => {

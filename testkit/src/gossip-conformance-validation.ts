@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
+  authorAs,
   bytes,
   isProbe,
   Recorder,
@@ -35,7 +36,7 @@ export function validationCases(net: () => GossipTestNetwork): void {
     await n.pass(n.quietMs);
     assert.deepEqual(rb.texts(), ['good']);
     assert.deepEqual(rc.texts(), ['good']);
-    assert.deepEqual([...authors], [a.peerId]);
+    assert.deepEqual([...authors], [authorAs(n, a)]);
   });
 
   it('lowers the score of a peer whose message was rejected', async (t) => {
