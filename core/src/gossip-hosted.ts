@@ -21,12 +21,12 @@ import { identityProtocol, type PeerIdentity, type VerifyPeer } from './gossip-i
 import {
   assertBytesWithin,
   assertTopicAllowed,
-  isTopicAllowed,
   resolveGossipLimits,
   type GossipLimits,
   type GossipLimitsInit,
 } from './gossip-limits.ts';
 import { Redialer } from './gossip-redial.ts';
+import { TopicHandlers } from './gossip-topic-handlers.ts';
 import { exchange, serveRequest } from './gossip-request.ts';
 import { HostedStreams } from './gossip-stream-hosted.ts';
 import {
@@ -83,8 +83,7 @@ class HostedGossip implements NetworkGossip {
   readonly #admission: AdmissionTracker;
   readonly #redialer: Redialer;
   readonly #topics = new Set<string>();
-  readonly #validators = new Map<string, GossipValidator>();
-  readonly #handlers = new Map<string, Set<GossipHandler>>();
+  readonly #topicHandlers: TopicHandlers;
   readonly #protocols = new Map<string, RequestHandler>();
   readonly #peerListeners = new Set<(event: PeerEvent) => void>();
   readonly #streams: HostedStreams;
@@ -95,6 +94,7 @@ class HostedGossip implements NetworkGossip {
   constructor(init: HostedGossipInit, c: HostedGossipComponents) {
     this.#limits = resolveGossipLimits(init);
     this.#c = c;
+    this.#topicHandlers = new TopicHandlers(this.#limits, c.onError);
     this.#host = c.host;
     this.peerId = c.host.peerId;
     this.#admission = new AdmissionTracker(this.#limits, {
@@ -178,18 +178,11 @@ class HostedGossip implements NetworkGossip {
   }
 
   setValidator(topic: string, validator: GossipValidator): Unsubscribe {
-    assertTopicAllowed(this.#limits, topic);
-    this.#validators.set(topic, validator);
-    return () => {
-      if (this.#validators.get(topic) === validator) this.#validators.delete(topic);
-    };
+    return this.#topicHandlers.setValidator(topic, validator);
   }
 
   onMessage(topic: string, handler: GossipHandler): Unsubscribe {
-    assertTopicAllowed(this.#limits, topic);
-    const set = this.#handlers.get(topic) ?? new Set();
-    this.#handlers.set(topic, set.add(handler));
-    return () => void set.delete(handler);
+    return this.#topicHandlers.onMessage(topic, handler);
   }
 
   handle(protocol: string, handler: RequestHandler): Unsubscribe {
@@ -299,29 +292,11 @@ class HostedGossip implements NetworkGossip {
     source: string,
     author: string,
   ): Promise<GossipValidation> {
-    if (!isTopicAllowed(this.#limits, topic)) return 'reject';
-    if (data.byteLength > this.#limits.gossipMessageBytesMax) return 'reject';
-    if (!(await this.#decided(source))) return 'reject';
-    const validator = this.#validators.get(topic);
-    if (!validator) return 'accept';
-    try {
-      const verdict = await validator(data, author);
-      return verdict === 'accept' || verdict === 'ignore' ? verdict : 'reject';
-    } catch (e) {
-      this.#c.onError?.(e);
-      return 'reject';
-    }
+    return this.#topicHandlers.validate(topic, data, author, () => this.#decided(source));
   }
 
   #deliver(topic: string, data: Uint8Array, author: string): void {
-    if (!this.#topics.has(topic)) return;
-    for (const handler of this.#handlers.get(topic) ?? []) {
-      try {
-        handler(data, author);
-      } catch (e) {
-        this.#c.onError?.(e);
-      }
-    }
+    if (this.#topics.has(topic)) this.#topicHandlers.deliver(topic, data, author);
   }
 
   #connected(peer: string): void {

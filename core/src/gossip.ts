@@ -23,6 +23,7 @@ export * from './gossip-identity.ts';
 export * from './gossip-host.ts';
 export * from './gossip-router.ts';
 export * from './gossip-hosted.ts';
+export * from './gossip-topic-handlers.ts';
 export * from './gossip-deadline.ts';
 export * from './gossip-request.ts';
 export * from './gossip-stream.ts';

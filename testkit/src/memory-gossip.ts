@@ -14,13 +14,13 @@
 import {
   AdmissionTracker,
   checkPeer,
+  TopicHandlers,
   ClosedError,
   GossipPeerUnreachableError,
   GossipRequestTimeoutError,
   gossipScoreThresholds,
   assertBytesWithin,
   assertTopicAllowed,
-  isTopicAllowed,
   resolveGossipLimits,
   resolveStreamLimits,
   type Clock,
@@ -32,7 +32,6 @@ import {
   type GossipHandler,
   type GossipLimits,
   type GossipLimitsInit,
-  type GossipValidation,
   type GossipValidator,
   type PeerEvent,
   type Random,
@@ -154,8 +153,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   readonly #seen: SeenCache;
   readonly #penalties: PenaltyBook;
   readonly #topics = new Set<string>();
-  readonly #validators = new Map<string, GossipValidator>();
-  readonly #handlers = new Map<string, Set<GossipHandler>>();
+  readonly #topicHandlers: TopicHandlers;
   readonly #protocols = new Map<string, RequestHandler>();
   readonly #peerListeners = new Set<(event: PeerEvent) => void>();
   readonly #pending = new Map<number, PendingRequest>();
@@ -170,6 +168,8 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     this.#wires = c.wires;
     this.#clock = c.wires.clock;
     this.#limits = resolveGossipLimits(init);
+    // A handler's or validator's failure is its own: delivery and forwarding go on.
+    this.#topicHandlers = new TopicHandlers(this.#limits);
     this.#admission = new AdmissionTracker(this.#limits, {
       clock: this.#clock,
       onExpired: (peer) => this.#wires.unlink(this.peerId, peer),
@@ -230,18 +230,11 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   }
 
   setValidator(topic: string, validator: GossipValidator): Unsubscribe {
-    assertTopicAllowed(this.#limits, topic);
-    this.#validators.set(topic, validator);
-    return () => {
-      if (this.#validators.get(topic) === validator) this.#validators.delete(topic);
-    };
+    return this.#topicHandlers.setValidator(topic, validator);
   }
 
   onMessage(topic: string, handler: GossipHandler): Unsubscribe {
-    assertTopicAllowed(this.#limits, topic);
-    const set = this.#handlers.get(topic) ?? new Set();
-    this.#handlers.set(topic, set.add(handler));
-    return () => void set.delete(handler);
+    return this.#topicHandlers.onMessage(topic, handler);
   }
 
   handle(protocol: string, handler: RequestHandler): Unsubscribe {
@@ -357,31 +350,16 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   async #receiveGossip(packet: Packet & { type: 'gossip' }, from: string): Promise<void> {
     if (this.#seen.seen(packet.msgId)) return;
     if (this.#penalties.score(from) < gossipScoreThresholds.graylistThreshold) return;
-    const verdict = await this.#validate(packet, from);
+    const verdict = await this.#topicHandlers.validate(
+      packet.topic,
+      packet.data,
+      packet.author,
+      () => this.#admission.decided(from),
+    );
     if (verdict === 'reject') this.#penalties.penalise(from);
     if (verdict !== 'accept' || !this.#running || !this.#topics.has(packet.topic)) return;
-    for (const handler of this.#handlers.get(packet.topic) ?? []) {
-      try {
-        handler(packet.data, packet.author);
-      } catch {
-        // A handler's failure is its own; delivery to the others and forwarding go on.
-      }
-    }
+    this.#topicHandlers.deliver(packet.topic, packet.data, packet.author);
     this.#fanOut(packet, from);
-  }
-
-  async #validate(packet: Packet & { type: 'gossip' }, from: string): Promise<GossipValidation> {
-    if (!isTopicAllowed(this.#limits, packet.topic)) return 'reject';
-    if (packet.data.byteLength > this.#limits.gossipMessageBytesMax) return 'reject';
-    if (!(await this.#admission.decided(from))) return 'reject';
-    const validator = this.#validators.get(packet.topic);
-    if (!validator) return 'accept';
-    try {
-      const verdict = await validator(packet.data, packet.author);
-      return verdict === 'accept' || verdict === 'ignore' ? verdict : 'reject';
-    } catch {
-      return 'reject';
-    }
   }
 
   async #receiveRequest(packet: Packet & { type: 'request' }, from: string): Promise<void> {
