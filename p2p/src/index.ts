@@ -1,1 +1,2 @@
 export * from './libp2p-host.ts';
+export * from './services.ts';

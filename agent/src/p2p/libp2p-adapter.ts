@@ -12,9 +12,7 @@
  */
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
-import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2';
-import { privateKeyFromRaw } from '@libp2p/crypto/keys';
-import { gossipsub } from '@libp2p/gossipsub';
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { identify } from '@libp2p/identify';
 
 import { mdns } from '@libp2p/mdns';
@@ -24,15 +22,21 @@ import { tcp } from '@libp2p/tcp';
 import { type Libp2pOptions } from 'libp2p';
 import {
   createHostedGossip,
-  ed25519Libp2pRaw,
-  gossipRouterOptions,
   isTopicAllowed,
   resolveGossipLimits,
   type NetworkGossip,
   type NetworkGossipComponents,
   type NetworkGossipInit,
 } from '@wisp/core';
-import { Libp2pHost, type Services, connectionLimits, gater } from '@wisp/p2p';
+import {
+  Libp2pHost,
+  type Services,
+  connectionLimits,
+  gater,
+  nodePrivateKey,
+  pubsubService,
+  relayServerService,
+} from '@wisp/p2p';
 
 export interface AgentGossipInit extends NetworkGossipInit {
   /** Discover site peers by mDNS and dial them. Default off. */
@@ -65,7 +69,7 @@ export function createAgentGossip(
   init: AgentGossipInit,
   components: AgentGossipComponents,
 ): AgentGossip {
-  const privateKey = privateKeyFromRaw(ed25519Libp2pRaw(init.nodeKey));
+  const privateKey = nodePrivateKey(init.nodeKey);
   const limits = resolveGossipLimits(init);
   const options = (): Libp2pOptions<Services> => ({
     privateKey,
@@ -79,22 +83,12 @@ export function createAgentGossip(
     peerDiscovery: init.mdns ? [mdns({ serviceTag: '_wisp._udp.local' })] : [],
     services: {
       identify: identify(),
-      pubsub: gossipsub({
-        ...gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
-        // gossipsub's allow-list takes exact names only; left open, our validator (installed
-        // per topic in `Libp2pHost`) applies the exact names and the prefixes alike.
-        allowedTopics: undefined,
-      }),
+      pubsub: pubsubService(limits, init.heartbeatIntervalMs),
       ...(init.relayServer
         ? {
-            relay: circuitRelayServer({
-              reservations: {
-                maxReservations: init.relayReservationsMax ?? agentP2pDefaults.relayReservationsMax,
-                // Both ends admit each other (or drop the circuit) within the admission
-                // deadline; a time or data cap would cut gossip between admitted nodes.
-                applyDefaultLimit: false,
-              },
-            }),
+            relay: relayServerService(
+              init.relayReservationsMax ?? agentP2pDefaults.relayReservationsMax,
+            ),
           }
         : {}),
     },

@@ -14,9 +14,6 @@
  */
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
-import { circuitRelayServer } from '@libp2p/circuit-relay-v2';
-import { privateKeyFromRaw } from '@libp2p/crypto/keys';
-import { gossipsub } from '@libp2p/gossipsub';
 import { identify } from '@libp2p/identify';
 
 import { tcp } from '@libp2p/tcp';
@@ -24,15 +21,21 @@ import { tcp } from '@libp2p/tcp';
 import { type Libp2pOptions } from 'libp2p';
 import {
   createHostedGossip,
-  ed25519Libp2pRaw,
-  gossipRouterOptions,
   isTopicAllowed,
   resolveGossipLimits,
   type NetworkGossip,
   type NetworkGossipComponents,
   type NetworkGossipInit,
 } from '@wisp/core';
-import { Libp2pHost, type Services, connectionLimits, gater } from '@wisp/p2p';
+import {
+  Libp2pHost,
+  type Services,
+  connectionLimits,
+  gater,
+  nodePrivateKey,
+  pubsubService,
+  relayServerService,
+} from '@wisp/p2p';
 
 export interface ControlPlaneGossipInit extends NetworkGossipInit {
   /** Agents that may hold a relay slot here at once. */
@@ -53,7 +56,7 @@ export function createControlPlaneGossip(
   init: ControlPlaneGossipInit,
   components: ControlPlaneGossipComponents,
 ): NetworkGossip {
-  const privateKey = privateKeyFromRaw(ed25519Libp2pRaw(init.nodeKey));
+  const privateKey = nodePrivateKey(init.nodeKey);
   const limits = resolveGossipLimits(init);
   const d = controlPlaneP2pDefaults;
   const options = (): Libp2pOptions<Services> => ({
@@ -67,20 +70,8 @@ export function createControlPlaneGossip(
     connectionGater: gater(init.dialFilter),
     services: {
       identify: identify(),
-      pubsub: gossipsub({
-        ...gossipRouterOptions({ ...limits, heartbeatIntervalMs: init.heartbeatIntervalMs }),
-        // gossipsub's allow-list takes exact names only; left open, our validator (installed
-        // per topic in `Libp2pHost`) applies the exact names and the prefixes alike.
-        allowedTopics: undefined,
-      }),
-      relay: circuitRelayServer({
-        reservations: {
-          maxReservations: init.relayReservationsMax ?? d.relayReservationsMax,
-          // Both ends admit each other (or drop the circuit) within the admission deadline; a
-          // time or data cap would cut gossip between admitted nodes.
-          applyDefaultLimit: false,
-        },
-      }),
+      pubsub: pubsubService(limits, init.heartbeatIntervalMs),
+      relay: relayServerService(init.relayReservationsMax ?? d.relayReservationsMax),
     },
   });
   const host = new Libp2pHost({
