@@ -8,14 +8,24 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { privateFileMode, writeFileAtomic } from '@wisp/core';
 
-export interface RecordFile<T> {
+/** A token record: an id people name it by and the SHA-256 of its secret. */
+export interface HashedRecord {
+  readonly id: string;
+  readonly sha256: string;
+}
+
+export interface RecordFile<T extends HashedRecord> {
   records(): readonly T[];
   /** Re-reads the file if it changed; `strict` throws on a bad file instead of emptying. */
   refresh(strict: boolean): void;
   save(next: T[]): Promise<void>;
+  /** Removes the record with this id; false if there was none. */
+  remove(id: string): Promise<boolean>;
+  /** Every record without its hash, as listings show them. */
+  summaries(): Omit<T, 'sha256'>[];
 }
 
-export function openRecordFile<T>(
+export function openRecordFile<T extends HashedRecord>(
   path: string,
   parse: (path: string, text: string) => T[],
   unreadable: (path: string, cause: unknown) => Error,
@@ -54,6 +64,17 @@ export function openRecordFile<T>(
       );
       records = next;
       seen = stamp();
+    },
+    async remove(id) {
+      file.refresh(true);
+      const next = records.filter((r) => r.id !== id);
+      if (next.length === records.length) return false;
+      await file.save(next);
+      return true;
+    },
+    summaries() {
+      file.refresh(false);
+      return records.map(({ sha256: _, ...summary }) => summary);
     },
   };
   file.refresh(true);

@@ -86,17 +86,8 @@ export async function openTokenStore(
       if (!found || isExpired(found, components.clock)) return undefined;
       return userOf(found);
     },
-    async revoke(id) {
-      refresh(true);
-      const next = file.records().filter((r) => r.id !== id);
-      if (next.length === file.records().length) return false;
-      await save(next);
-      return true;
-    },
-    list() {
-      refresh(false);
-      return file.records().map(({ sha256: _, ...summary }) => summary);
-    },
+    revoke: (id) => file.remove(id),
+    list: () => file.summaries(),
   };
 }
 

@@ -91,17 +91,8 @@ export async function openJoinTokenStore(
       }
       return { id: found.id, ...(found.site ? { site: found.site } : {}) };
     },
-    async revoke(id) {
-      refresh(true);
-      const next = file.records().filter((r) => r.id !== id);
-      if (next.length === file.records().length) return false;
-      await save(next);
-      return true;
-    },
-    list() {
-      refresh(false);
-      return file.records().map(({ sha256: _, ...summary }) => summary);
-    },
+    revoke: (id) => file.remove(id),
+    list: () => file.summaries(),
   };
 }
 
