@@ -1,8 +1,9 @@
 /**
  * The mesh with real libp2p in one process: agents' meshes tunnel a service call across nodes
- * over `/wisp/v1/mesh/tcp` streams, through a relay when the direct route is blocked, serve
- * NodePorts, enforce NetworkPolicy on the destination side, and stop sending to an endpoint
- * that turned not-ready mid-stream with a bounded count of failed requests.
+ * over `/wisp/v1/mesh/tcp` streams — directly to agents they never met, at the addresses the
+ * control plane learnt from identify, and through a relay when the direct route is blocked —
+ * serve NodePorts, enforce NetworkPolicy on the destination side, and stop sending to an
+ * endpoint that turned not-ready mid-stream with a bounded count of failed requests.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -282,6 +283,78 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
   });
 });
 
+/** Waits until `hub` learnt from identify where `node` listens; those addresses. */
+async function learntAddresses(hub: MeshNode, node: MeshNode): Promise<string[]> {
+  const peerId = node.gossip.peerId;
+  await eventually(() => hub.gossip.peerAddresses(peerId).length > 0, 5000, 'identify');
+  return hub.gossip.peerAddresses(peerId);
+}
+
+describe('mesh over a direct route the control plane told of', { timeout: 60_000 }, () => {
+  it('reaches a pod on an agent it never met over a direct connection, not the relay', async () => {
+    const cluster = await meshCluster(11);
+    try {
+      // Stands in for the control plane: every agent connects to it, it relays for them, and
+      // identify told it where each listens — what the distributor puts in `meshPeers`.
+      const hub = await cluster.node('hub', 6, { gossip: { relayServer: true } });
+      const hubAddr = hub.gossip.addresses()[0];
+      // Every interface: identify reports each, loopback and the wildcard's expansion included.
+      const target = await cluster.node('far', 7, { gossip: { listen: ['/ip4/0.0.0.0/tcp/0'] } });
+      const dialled: string[] = [];
+      const caller = await cluster.node('near', 8, {
+        gossip: { dialFilter: (a) => (dialled.push(a), true) },
+        mesh: { relays: [hubAddr] },
+      });
+      await link(caller, hub);
+      await link(target, hub);
+      const addresses = await learntAddresses(hub, target);
+      const peerId = target.gossip.peerId;
+      assert.ok(addresses.every((a) => a.endsWith(`/p2p/${peerId}`) && !a.includes('/0.0.0.0/')));
+      assert.ok(!addresses.some((a) => a.includes('/p2p-circuit')));
+      const loopbackAt = addresses.findIndex((a) => a.startsWith('/ip4/127.'));
+      assert.ok(loopbackAt >= 0, `a loopback address among ${addresses.join(' ')}`);
+      assert.ok(
+        addresses.slice(loopbackAt).every((a) => a.startsWith('/ip4/127.')),
+        `loopback last: ${addresses.join(' ')}`,
+      );
+      assert.ok(!caller.gossip.peers().includes(peerId), 'not connected before');
+
+      const backend = await podBackend('10.42.7.2', backendPort, 'far-pod');
+      try {
+        const eps = helloEndpoints([['10.42.7.2', 'far', 'far-pod']]);
+        const meshPeers = [{ nodeName: 'far', peerId, addresses }];
+        await caller.mesh.setDesired(doc(caller, eps, [target], { meshPeers }));
+        const farPods = [pod('far-pod', 'far', { app: 'hello' })];
+        await target.mesh.setDesired(doc(target, eps, [caller], { pods: farPods }));
+        const outgoing = createMeshOutgoingPolicy(caller.mesh, {
+          namespace: 'default',
+          name: 'c',
+          ip: '10.42.8.2',
+        });
+        const res = await outgoing({
+          method: 'GET',
+          url: 'http://hello/',
+          headers: [],
+          body: new Uint8Array(),
+        });
+        assert.equal(Buffer.from(res.body).toString(), 'far-pod');
+        assert.ok(caller.gossip.peers().includes(peerId), 'admitted');
+        const toTarget = dialled.filter((a) => a.includes(peerId));
+        assert.ok(toTarget.length > 0, `dialled the target: ${dialled.join(' ')}`);
+        assert.deepEqual(
+          toTarget.filter((a) => a.includes('/p2p-circuit')),
+          [],
+          'no relayed route was tried',
+        );
+      } finally {
+        await closeServer(backend);
+      }
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
 describe('mesh through a relay', { timeout: 60_000 }, () => {
   it('reaches a pod on a node it has no direct route to, through a relay peer', async () => {
     const cluster = await meshCluster(9);
@@ -317,7 +390,15 @@ describe('mesh through a relay', { timeout: 60_000 }, () => {
       try {
         const eps = helloEndpoints([['10.42.4.2', 'far', 'far-pod']]);
         const farPods = [pod('far-pod', 'far', { app: 'hello' })];
-        await caller.mesh.setDesired({ ...doc(caller, eps, [target]), nodeName: 'near' });
+        // The document names the far node's own addresses too; they are unreachable from here,
+        // so the caller must get past them to the relay within its connect timeout.
+        const addresses = await learntAddresses(relay, target);
+        assert.ok(addresses.some((a) => blocked.some((b) => a.startsWith(b))));
+        const meshPeers = [{ nodeName: 'far', peerId: target.gossip.peerId, addresses }];
+        await caller.mesh.setDesired({
+          ...doc(caller, eps, [target], { meshPeers }),
+          nodeName: 'near',
+        });
         await target.mesh.setDesired({
           ...doc(target, eps, [caller], { pods: farPods }),
           nodeName: 'far',

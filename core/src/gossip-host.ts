@@ -34,6 +34,8 @@ export interface GossipHostListener {
   peerConnected(peer: string): void;
   /** The last connection to `peer` closed. */
   peerDisconnected(peer: string): void;
+  /** What `peerAddresses(peer)` answers changed (a peer told us where it listens). */
+  peerAddressesChanged(peer: string): void;
 }
 
 export type StreamHandler = (stream: ByteStream, peer: string) => void;
@@ -56,6 +58,11 @@ export interface GossipHost {
   hangUp(peer: string): Promise<void>;
   isConnected(peer: string): boolean;
   addresses(): string[];
+  /**
+   * Where `peer` can be dialled from another machine (`dialableAddresses`). A host that cannot
+   * tell leaves it out: the gossip then knows no addresses.
+   */
+  peerAddresses?(peer: string): string[];
   peerScore(peer: string): number | undefined;
 }
 

@@ -86,6 +86,7 @@ class HostedGossip implements NetworkGossip {
   readonly #topicHandlers: TopicHandlers;
   readonly #protocols = new Map<string, RequestHandler>();
   readonly #peerListeners = new Set<(event: PeerEvent) => void>();
+  readonly #addressListeners = new Set<(peer: string) => void>();
   readonly #streams: HostedStreams;
   #running = false;
   /** Connections may open while the host starts; admission runs from then until stop. */
@@ -263,9 +264,19 @@ class HostedGossip implements NetworkGossip {
     return this.#host.addresses();
   }
 
-  async dial(address: string): Promise<string> {
+  peerAddresses(peer: string): string[] {
+    return this.#host.peerAddresses?.(peer) ?? [];
+  }
+
+  onPeerAddresses(listener: (peer: string) => void): Unsubscribe {
+    this.#addressListeners.add(listener);
+    return () => void this.#addressListeners.delete(listener);
+  }
+
+  async dial(address: string, options: RequestOptions = {}): Promise<string> {
     if (!this.#running) throw new ClosedError('gossip: dial on a stopped node');
-    const limit = clockDeadline(this.#c.clock, this.#limits.requestTimeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.#limits.requestTimeoutMs;
+    const limit = clockDeadline(this.#c.clock, timeoutMs, options.signal);
     try {
       return await untilAborted(this.#host.dial(address, limit.signal), limit.signal);
     } finally {
@@ -283,6 +294,7 @@ class HostedGossip implements NetworkGossip {
       message: (topic, data, author) => this.#deliver(topic, data, author),
       peerConnected: (peer) => this.#connected(peer),
       peerDisconnected: (peer) => this.#disconnected(peer),
+      peerAddressesChanged: (peer) => this.#tell(this.#addressListeners, peer),
     };
   }
 
@@ -359,9 +371,13 @@ class HostedGossip implements NetworkGossip {
   }
 
   #emit(event: PeerEvent): void {
-    for (const listener of this.#peerListeners) {
+    this.#tell(this.#peerListeners, event);
+  }
+
+  #tell<T>(listeners: ReadonlySet<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
       try {
-        listener(event);
+        listener(value);
       } catch (e) {
         this.#c.onError?.(e);
       }

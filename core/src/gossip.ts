@@ -27,6 +27,7 @@ export * from './gossip-topic-handlers.ts';
 export * from './gossip-deadline.ts';
 export * from './gossip-request.ts';
 export * from './gossip-stream.ts';
+export * from './gossip-peer-addresses.ts';
 
 import type { GossipStream, GossipStreamHandler, StreamOptions } from './gossip-stream.ts';
 
@@ -112,12 +113,32 @@ export interface Gossip extends Startable {
   disconnect(peer: string): Promise<void>;
 }
 
+/**
+ * Where other peers can be dialled, as this node learnt it from them (over libp2p: identify,
+ * kept in the peer store). The control plane is connected to every agent, so it can tell each
+ * agent where the others listen and spare their traffic a relay.
+ */
+export interface PeerAddressBook {
+  /**
+   * Addresses `peer` said it listens on that another machine could dial (`dialableAddresses`):
+   * each ending in `/p2p/<peer>`, TCP only, no relay circuits or unspecified hosts, loopback
+   * last, at most `peerAddressesMax`. [] for a peer never heard from. Learnt once connected, so
+   * possibly before the peer is admitted; kept after it disconnects.
+   */
+  peerAddresses(peer: string): string[];
+  /** Hears each peer whose `peerAddresses` became known or changed. */
+  onPeerAddresses(listener: (peer: string) => void): Unsubscribe;
+}
+
 /** A Gossip on a real network: it has addresses, can dial, and scores its peers. */
-export interface NetworkGossip extends Gossip {
+export interface NetworkGossip extends Gossip, PeerAddressBook {
   /** Addresses peers can dial, each ending in `/p2p/<peerId>`. */
   addresses(): string[];
-  /** Connects to a multiaddr ending in `/p2p/<peerId>`; resolves with that peer id. */
-  dial(address: string): Promise<string>;
+  /**
+   * Connects to a multiaddr ending in `/p2p/<peerId>`; resolves with that peer id. Gives up
+   * after `timeoutMs` (default `requestTimeoutMs`) or on `signal`, cancelling the dial.
+   */
+  dial(address: string, options?: RequestOptions): Promise<string>;
   /** The router's score of `peer` (negative: penalised), or undefined for an unknown peer. */
   peerScore(peer: string): number | undefined;
 }

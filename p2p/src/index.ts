@@ -1,2 +1,3 @@
 export * from './libp2p-host.ts';
 export * from './services.ts';
+export * from './connection-stack.ts';

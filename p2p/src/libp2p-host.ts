@@ -6,7 +6,7 @@
 
 import { type GossipSub, type TopicValidatorResult } from '@libp2p/gossipsub';
 
-import type { Connection, PrivateKey, Stream } from '@libp2p/interface';
+import type { Connection, Peer, PrivateKey, Stream } from '@libp2p/interface';
 
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 
@@ -16,12 +16,14 @@ import {
   GossipNoHandlerError,
   GossipPeerUnreachableError,
   gossipTopicScoreParams,
+  PeerAddressTable,
   type ByteStream,
   type GossipHost,
   type GossipHostListener,
   type NetworkGossipInit,
   type StreamHandler,
 } from '@wisp/core';
+import { streamsPerConnectionMax } from './connection-stack.ts';
 
 export type ConnectionLimits = Required<
   Pick<
@@ -65,6 +67,8 @@ export class Libp2pHost implements GossipHost {
   readonly peerId: string;
   readonly #init: HostInit;
   readonly #handlers = new Map<string, StreamHandler>();
+  /** Each peer's dialable addresses, kept here because the peer store answers only async. */
+  readonly #peerAddresses = new PeerAddressTable();
   #listener: GossipHostListener | undefined;
   #node: Libp2p<Services> | undefined;
 
@@ -82,6 +86,8 @@ export class Libp2pHost implements GossipHost {
     const listener = this.#listener!;
     node.addEventListener('peer:connect', (e) => listener.peerConnected(e.detail.toString()));
     node.addEventListener('peer:disconnect', (e) => listener.peerDisconnected(e.detail.toString()));
+    // Identify (and identify push) patch what a peer listens on into the peer store.
+    node.addEventListener('peer:update', (e) => this.#peerUpdated(e.detail.peer));
     if (this.#init.dialDiscovered) {
       node.addEventListener('peer:discovery', (e) => {
         if (node.getConnections(e.detail.id).length === 0) node.dial(e.detail.id).catch(() => {});
@@ -106,6 +112,8 @@ export class Libp2pHost implements GossipHost {
   async stop(): Promise<void> {
     const node = this.#node;
     this.#node = undefined;
+    // A restarted node starts with an empty peer store: it learns every address again.
+    this.#peerAddresses.clear();
     await node?.stop();
   }
 
@@ -138,7 +146,11 @@ export class Libp2pHost implements GossipHost {
   async openStream(peer: string, protocol: string, signal: AbortSignal): Promise<ByteStream> {
     const connection = this.#openConnection(peer);
     try {
-      const opts = { signal, runOnLimitedConnection: true };
+      const opts = {
+        signal,
+        runOnLimitedConnection: true,
+        maxOutboundStreams: streamsPerConnectionMax,
+      };
       return byteStream(await connection.newStream(protocol, opts));
     } catch (e) {
       if ((e as Error).name === 'UnsupportedProtocolError') {
@@ -163,6 +175,10 @@ export class Libp2pHost implements GossipHost {
 
   addresses(): string[] {
     return this.#node?.getMultiaddrs().map((a) => a.toString()) ?? [];
+  }
+
+  peerAddresses(peer: string): string[] {
+    return this.#peerAddresses.get(peer);
   }
 
   peerScore(peer: string): number | undefined {
@@ -190,6 +206,12 @@ export class Libp2pHost implements GossipHost {
     if (topics && !(topic in topics)) topics[topic] = { ...gossipTopicScoreParams };
   }
 
+  #peerUpdated(peer: Peer): void {
+    const id = peer.id.toString();
+    const announced = peer.addresses.map((a) => a.multiaddr.toString());
+    if (this.#peerAddresses.learn(id, announced)) this.#listener?.peerAddressesChanged(id);
+  }
+
   #live(): Libp2p<Services> {
     if (!this.#node) throw new GossipPeerUnreachableError(this.peerId, 'libp2p is not running');
     return this.#node;
@@ -211,7 +233,14 @@ export class Libp2pHost implements GossipHost {
     await node.handle(
       protocol,
       (stream, connection) => handler(byteStream(stream), connection.remotePeer.toString()),
-      { runOnLimitedConnection: true, force: true },
+      {
+        runOnLimitedConnection: true,
+        force: true,
+        // libp2p's own default (32 in, 64 out per protocol and connection) cut a NodePort
+        // under 64 concurrent clients; the hosted gossip counts and caps streams per peer.
+        maxInboundStreams: streamsPerConnectionMax,
+        maxOutboundStreams: streamsPerConnectionMax,
+      },
     );
   }
 }

@@ -3,7 +3,7 @@
  * cases share. Time is the network's own: memory advances a FakeClock, libp2p waits for real.
  */
 import assert from 'node:assert/strict';
-import type { Gossip } from '@wisp/core';
+import type { Gossip, PeerAddressBook } from '@wisp/core';
 
 export interface GossipTestNodeInit {
   readonly allowedTopics: readonly string[];
@@ -14,8 +14,8 @@ export interface GossipTestNodeInit {
 }
 
 export interface GossipTestNetwork {
-  /** A started node. */
-  node(init: GossipTestNodeInit): Promise<Gossip>;
+  /** A started node, listening on at least one address its peers could dial. */
+  node(init: GossipTestNodeInit): Promise<Gossip & PeerAddressBook>;
   /** Connects two nodes; resolves once each lists the other in `peers()`. */
   link(a: Gossip, b: Gossip): Promise<void>;
   /** Resolves once `condition()` holds; rejects naming `what` if not within `withinMs`. */

@@ -7,6 +7,7 @@
  * `make` gives each case a fresh network; the suite closes it after the case.
  */
 import { afterEach, beforeEach, describe } from 'node:test';
+import { addressCases } from './gossip-conformance-addresses.ts';
 import type { GossipTestNetwork, MakeGossipNetwork } from './gossip-conformance-helpers.ts';
 import { limitCases } from './gossip-conformance-limits.ts';
 import { peerCases } from './gossip-conformance-peers.ts';
@@ -41,5 +42,6 @@ export function runGossipConformance(name: string, make: MakeGossipNetwork): voi
     requestCases(net);
     streamCases(net);
     peerCases(net);
+    addressCases(net);
   });
 }

@@ -63,10 +63,14 @@ export type StreamPacket = {
 export interface MemoryEndpoint {
   readonly peerId: string;
   readonly certPem: string;
+  /** Where the node listens, as it tells the peers it connects to. */
+  listenAddresses(): readonly string[];
   isRunning(): boolean;
   isSubscribed(topic: string): boolean;
   linkUp(peer: MemoryEndpoint): void;
   linkDown(peer: string): void;
+  /** `peer` told this node where it listens (libp2p's identify). */
+  identify(peer: MemoryEndpoint): void;
   receive(packet: Packet, from: string): void;
 }
 

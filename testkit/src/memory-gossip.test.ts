@@ -29,7 +29,10 @@ function harness(seed: number, init: MemoryNetworkInit = {}) {
     ...time,
     quietMs: 100,
     async node(nodeInit) {
-      const node = net.node(nodeInit);
+      // As a node listening on every interface announces them: its peers keep what they can dial.
+      const host = `/ip4/10.0.0.${nodes.length + 1}/tcp/4001`;
+      const addresses = ['/ip4/0.0.0.0/tcp/4001', '/ip4/127.0.0.1/tcp/4001', host, '/p2p-circuit'];
+      const node = net.node({ ...nodeInit, addresses });
       nodes.push(node);
       node.start();
       return node;
@@ -157,5 +160,23 @@ describe('MemoryGossip faults', () => {
     };
     assert.deepEqual(await run(11), await run(11));
     assert.notDeepEqual(await run(11), await run(12));
+  });
+});
+
+describe('MemoryGossip addresses', () => {
+  it('tells connected peers where it listens after it moves, as identify push does', async () => {
+    const h = harness(9);
+    const { a, b } = await pair(h);
+    await h.network.link(a, b);
+    assert.deepEqual(a.peerAddresses(b.peerId), [], 'b announced nothing');
+    const heard: string[] = [];
+    a.onPeerAddresses((peer) => heard.push(peer));
+    b.setAddresses(['/ip4/0.0.0.0/tcp/7000', '/ip4/192.168.7.2/tcp/7000']);
+    await h.eventually(() => heard.length > 0, 1000, 'the change');
+    assert.deepEqual(heard, [b.peerId]);
+    assert.deepEqual(a.peerAddresses(b.peerId), [`/ip4/192.168.7.2/tcp/7000/p2p/${b.peerId}`]);
+    b.setAddresses(['/ip4/192.168.7.2/tcp/7000']);
+    await h.pass(100);
+    assert.deepEqual(heard, [b.peerId], 'the same dialable addresses are no change');
   });
 });

@@ -4,6 +4,7 @@
  * validation (a rejected message stops there and costs its sender), admit peers by certificate,
  * and answer requests — on the injected Clock and Random, with delay, loss, duplication, replay
  * and partitions from the network. It passes the same `runGossipConformance` as libp2p.
+ * A node given `addresses` tells each peer it links with where it listens, as identify does.
  *
  *   const net = new MemoryNetwork({ lossRate: 0.01 }, { clock, random: seededRandom(7) });
  *   const a = net.node({ allowedTopics: [topic] });
@@ -17,6 +18,7 @@ import {
   TopicHandlers,
   ClosedError,
   GossipPeerUnreachableError,
+  PeerAddressTable,
   GossipRequestTimeoutError,
   gossipScoreThresholds,
   assertBytesWithin,
@@ -33,6 +35,7 @@ import {
   type GossipLimits,
   type GossipLimitsInit,
   type GossipValidator,
+  type PeerAddressBook,
   type PeerEvent,
   type Random,
   type RequestHandler,
@@ -67,6 +70,8 @@ export interface MemoryGossipInit extends GossipLimitsInit, Partial<GossipStream
   readonly certPem?: string;
   /** Default: admit every peer. */
   readonly verifyPeer?: VerifyPeer;
+  /** Where this node says it listens (multiaddrs); its peers keep the dialable ones. */
+  readonly addresses?: readonly string[];
 }
 
 /** A node, or its peer id. */
@@ -142,7 +147,7 @@ interface NodeComponents {
   readonly seenEntriesMax: number;
 }
 
-export class MemoryGossip implements Gossip, MemoryEndpoint {
+export class MemoryGossip implements Gossip, PeerAddressBook, MemoryEndpoint {
   readonly peerId: string;
   readonly certPem: string;
   readonly #verifyPeer: VerifyPeer;
@@ -156,6 +161,9 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   readonly #topicHandlers: TopicHandlers;
   readonly #protocols = new Map<string, RequestHandler>();
   readonly #peerListeners = new Set<(event: PeerEvent) => void>();
+  readonly #addressListeners = new Set<(peer: string) => void>();
+  readonly #peerAddresses = new PeerAddressTable();
+  #addresses: readonly string[];
   readonly #pending = new Map<number, PendingRequest>();
   readonly #streams: MemoryStreams;
   #running = false;
@@ -165,6 +173,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     this.peerId = c.peerId;
     this.certPem = init.certPem ?? '';
     this.#verifyPeer = init.verifyPeer ?? (() => true);
+    this.#addresses = [...(init.addresses ?? [])];
     this.#wires = c.wires;
     this.#clock = c.wires.clock;
     this.#limits = resolveGossipLimits(init);
@@ -201,6 +210,7 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     this.#streams.abortAll(new ClosedError('gossip: node stopped'));
     this.#wires.refresh();
     this.#admission.clear();
+    this.#peerAddresses.clear();
   }
 
   isRunning(): boolean {
@@ -309,6 +319,39 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
     this.#wires.unlink(this.peerId, peer);
   }
 
+  peerAddresses(peer: string): string[] {
+    return this.#peerAddresses.get(peer);
+  }
+
+  onPeerAddresses(listener: (peer: string) => void): Unsubscribe {
+    this.#addressListeners.add(listener);
+    return () => void this.#addressListeners.delete(listener);
+  }
+
+  listenAddresses(): readonly string[] {
+    return this.#addresses;
+  }
+
+  /** Listens elsewhere from now on; connected peers hear it (as libp2p's identify push). */
+  setAddresses(addresses: readonly string[]): void {
+    this.#addresses = [...addresses];
+    for (const peer of this.peers()) {
+      this.#wires.later(() => this.#wires.node(peer)?.identify(this));
+    }
+  }
+
+  identify(peer: MemoryEndpoint): void {
+    if (!this.#running || !this.#wires.isUp(this.peerId, peer.peerId)) return;
+    if (!this.#peerAddresses.learn(peer.peerId, peer.listenAddresses())) return;
+    for (const listener of this.#addressListeners) {
+      try {
+        listener(peer.peerId);
+      } catch {
+        // One listener's failure must not hide the change from the others.
+      }
+    }
+  }
+
   /** The invalid-message penalty this node holds against `peer` (0: none). */
   peerScore(peer: string): number {
     return this.#penalties.score(peer);
@@ -317,6 +360,8 @@ export class MemoryGossip implements Gossip, MemoryEndpoint {
   linkUp(peer: MemoryEndpoint): void {
     this.#admission.connected(peer.peerId);
     this.#wires.later(() => {
+      // Identify runs beside admission, so addresses may be known before the peer is admitted.
+      this.identify(peer);
       void checkPeer(this.#verifyPeer, peer.certPem, peer.peerId).then((ok) => {
         if (!this.#running || !this.#wires.isUp(this.peerId, peer.peerId)) return;
         if (!ok) {

@@ -1,8 +1,8 @@
 /**
  * The outbound half of the mesh: picks an endpoint for a service port and connects to it —
  * locally at the pod's loopback address, or through a `/wisp/v1/mesh/tcp` stream to the agent
- * that hosts it (dialled directly, or through a relay when there is no route). A failed
- * endpoint is skipped and another tried, up to `connectAttemptsMax`.
+ * that hosts it (dialled at the addresses the control plane gave for it, else through a relay:
+ * peer-dialer.ts). A failed endpoint is skipped and another tried, up to `connectAttemptsMax`.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -21,6 +21,7 @@ import {
   type TunnelSource,
 } from './mesh-protocol.ts';
 import type { MeshState } from './mesh-state.ts';
+import { PeerDialer } from './peer-dialer.ts';
 import { ingressAllowed } from './network-policy.ts';
 import type { MeshEndpoint, MeshService } from './service-table.ts';
 import { GossipStreamDuplex } from './stream-duplex.ts';
@@ -52,11 +53,12 @@ export interface Connected {
 export class MeshConnector {
   readonly #ctx: ConnectorContext;
   readonly #picker: EndpointPicker;
-  readonly #dialing = new Map<string, Promise<void>>();
+  readonly #dialer: PeerDialer;
 
   constructor(ctx: ConnectorContext) {
     this.#ctx = ctx;
     this.#picker = new EndpointPicker(ctx.clock);
+    this.#dialer = new PeerDialer(ctx);
   }
 
   /** Connects to a ready endpoint of `service:port`, trying others when one fails. */
@@ -123,7 +125,7 @@ export class MeshConnector {
   async #tunnel(nodeName: string, header: TunnelHeader): Promise<Duplex> {
     const peer = this.#ctx.state().peers.get(nodeName);
     if (!peer) throw new MeshConnectError('no-route', `node ${nodeName}: no peer id known`);
-    await this.#reach(peer.peerId, peer.addresses);
+    await this.#dialer.reach(peer.peerId, peer.addresses);
     const timeoutMs = this.#ctx.connectTimeoutMs;
     const stream = await this.#ctx.gossip
       .openStream(peer.peerId, meshProtocol, { timeoutMs })
@@ -151,58 +153,6 @@ export class MeshConnector {
     } finally {
       this.#ctx.clock.clearTimeout(timer);
     }
-  }
-
-  /** Connects and waits for admission, once per peer at a time. */
-  #reach(peerId: string, addresses: readonly string[]): Promise<void> {
-    if (this.#ctx.gossip.peers().includes(peerId)) return Promise.resolve();
-    let dialing = this.#dialing.get(peerId);
-    if (!dialing) {
-      dialing = this.#dial(peerId, addresses).finally(() => this.#dialing.delete(peerId));
-      this.#dialing.set(peerId, dialing);
-    }
-    return dialing;
-  }
-
-  async #dial(peerId: string, addresses: readonly string[]): Promise<void> {
-    const admitted = this.#admitted(peerId);
-    const routes = [...addresses, ...this.#ctx.relays.map((r) => `${r}/p2p-circuit/p2p/${peerId}`)];
-    let last: unknown;
-    for (const address of routes) {
-      try {
-        await this.#ctx.gossip.dial(address);
-        await admitted.promise;
-        return;
-      } catch (e) {
-        last = e;
-      } finally {
-        if (this.#ctx.gossip.peers().includes(peerId)) admitted.cancel();
-      }
-    }
-    admitted.cancel();
-    throw new MeshConnectError('no-route', `peer ${peerId}: no route`, { cause: last });
-  }
-
-  #admitted(peerId: string): { promise: Promise<void>; cancel(): void } {
-    let cancel = (): void => {};
-    const promise = new Promise<void>((resolve, reject) => {
-      if (this.#ctx.gossip.peers().includes(peerId)) return resolve();
-      const off = this.#ctx.gossip.onPeer((e) => {
-        if (e.type === 'connect' && e.peer === peerId) done(resolve);
-      });
-      const timer = this.#ctx.clock.setTimeout(
-        () => done(() => reject(new MeshConnectError('timeout', `peer ${peerId}: not admitted`))),
-        this.#ctx.connectTimeoutMs,
-      );
-      const done = (then: () => void): void => {
-        off();
-        this.#ctx.clock.clearTimeout(timer);
-        then();
-      };
-      cancel = () => done(() => resolve());
-    });
-    promise.catch(() => undefined);
-    return { promise, cancel };
   }
 }
 

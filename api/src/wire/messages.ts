@@ -57,6 +57,8 @@ export const wireLimits = {
   namespacesMax: 4096,
   meshPeersMax: 4096,
   meshPeerAddressesMax: 16,
+  /** One multiaddr: an IPv6 host, a port and a peer id fit many times over. */
+  meshPeerAddressBytesMax: 512,
   conditionsMax: 64,
   /** A Secret is capped at 1 MiB in Kubernetes; its sealed box cannot be larger. */
   sealedSecretBytesMax: 1024 * 1024,
@@ -339,10 +341,9 @@ function meshPeerErrors(value: unknown, path: string): FieldError[] {
     ...nodeNameErrors(v.nodeName, child(path, 'nodeName')),
     ...stringErrors(v.peerId, child(path, 'peerId'), 128),
   ];
-  const addressBytesMax = 512;
   errs.push(
     ...listErrors(v.addresses, child(path, 'addresses'), wireLimits.meshPeerAddressesMax, (a, p) =>
-      stringErrors(a, p, addressBytesMax),
+      stringErrors(a, p, wireLimits.meshPeerAddressBytesMax),
     ),
   );
   return errs;

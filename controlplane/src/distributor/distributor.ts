@@ -13,6 +13,7 @@ import { fromBase64Url, x25519PublicKeyBytes } from '@wisp/api/wire/identity.ts'
 import type { EnvelopeSigningKey } from '@wisp/api/wire/envelope.ts';
 import { clusterTopic, wireApiVersion } from '@wisp/api/wire/messages.ts';
 import { rfc3339, type Clock, type Gossip, type Random, type Startable } from '@wisp/core';
+import { meshPeerAddresses, type MaybePeerAddressBook } from './mesh-peer-addresses.ts';
 import { createController, type ReconcileResult } from '../controllers/framework/controller.ts';
 import { createInformerFactory, type InformerFactory } from '../informer/factory.ts';
 import { x25519Annotation } from '../join/register-node.ts';
@@ -66,7 +67,8 @@ export interface DistributorComponents {
   readonly informers?: InformerFactory;
   readonly clock: Clock;
   readonly random: Random;
-  readonly gossip: Gossip;
+  /** With an address book, documents tell nodes where their mesh peers listen. */
+  readonly gossip: Gossip & MaybePeerAddressBook;
   readonly signingKey: EnvelopeSigningKey;
   readonly peers: NodePeers;
   readonly authorizer: StatusHandlerComponents['authorizer'];
@@ -99,7 +101,9 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
     ...sources,
     meshPeer(nodeName) {
       const id = c.peers.byNode(nodeName);
-      return id && { nodeName, peerId: id.peerId, addresses: [] };
+      return (
+        id && { nodeName, peerId: id.peerId, addresses: meshPeerAddresses(c.gossip, id.peerId) }
+      );
     },
   };
   const revisions = createDesiredRevisions({ store: c.registry.store });
@@ -207,7 +211,22 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
   /** A node's (new) identity: its own document, and every mesh that may tunnel to it. */
   function learned(id: { nodeName: string }): void {
     enqueue(id.nodeName);
-    if (!endpointNodes(sources.allEndpoints()).has(id.nodeName)) return;
+    enqueueMeshesOf(id.nodeName);
+  }
+
+  /**
+   * A peer said where it listens (identify runs after admission, so a document built before
+   * then has no addresses). Only the node's current peer id counts; one not admitted yet is
+   * `learned` once it is, and its addresses are read then.
+   */
+  function addressesChanged(peerId: string): void {
+    const id = c.peers.byPeer(peerId);
+    if (id && c.peers.byNode(id.nodeName)?.peerId === peerId) enqueueMeshesOf(id.nodeName);
+  }
+
+  /** Every document naming `nodeName` as a mesh peer: all of them, if it hosts endpoints. */
+  function enqueueMeshesOf(nodeName: string): void {
+    if (!endpointNodes(sources.allEndpoints()).has(nodeName)) return;
     for (const node of sources.nodes.list()) enqueue(node.metadata.name!);
   }
 
@@ -230,6 +249,7 @@ export function createDistributor(init: DistributorInit, c: DistributorComponent
         ),
       );
       offs.push(c.peers.onLearned(learned));
+      if (c.gossip.onPeerAddresses) offs.push(c.gossip.onPeerAddresses(addressesChanged));
       if (c.revocations) offs.push(c.revocations.onRevoked(announceRevocation));
       for (const node of sources.nodes.list()) enqueue(node.metadata.name!);
       controller.start();

@@ -52,7 +52,8 @@ export interface Fixture {
   distributor: Distributor;
   startDistributor(): Promise<Distributor>;
   revoke(nodeName: string): void;
-  agent(nodeName: string, seed: number): Promise<Agent>;
+  /** An admitted agent; `addresses` are where it tells peers it listens (identify). */
+  agent(nodeName: string, seed: number, options?: { addresses?: string[] }): Promise<Agent>;
   create(plural: string, obj: KubeObject): Promise<KubeObject>;
   /** Advances fake time in small steps until `cond` holds (at most `withinMs`). */
   until(cond: () => boolean, what: string, withinMs?: number): Promise<void>;
@@ -117,7 +118,7 @@ export async function fixture(): Promise<Fixture> {
       revoked.add(nodeName);
       for (const l of revocationListeners) l({ nodeName, revokedAtMs: clock.now() });
     },
-    async agent(nodeName, seed) {
+    async agent(nodeName, seed, options = {}) {
       const sign = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(seed));
       const box = nacl.box.keyPair.fromSecretKey(new Uint8Array(32).fill(seed + 100));
       const certPem = await issueNodeCertificate(ca, {
@@ -128,7 +129,7 @@ export async function fixture(): Promise<Fixture> {
         site,
       });
       const peerId = peerIdFromEd25519(sign.publicKey);
-      const gossip = net.node({ peerId, certPem, allowedTopics: topics });
+      const gossip = net.node({ peerId, certPem, allowedTopics: topics, ...options });
       gossip.start();
       agents.push(gossip);
       const received: Uint8Array[] = [];

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import type { Libp2p, Stream } from '@libp2p/interface';
+import { tcp } from '@libp2p/tcp';
+import { createLibp2p } from 'libp2p';
+import fc from 'fast-check';
+import {
+  NoiseFrameSplitter,
+  deferWindowUpdates,
+  secureChannel,
+  streamMuxer,
+  windowUpdateBytesMin,
+  type FrameHeader,
+} from './connection-stack.ts';
+
+const echo = '/wisp/test/echo/1';
+
+async function node(): Promise<Libp2p> {
+  const n = await createLibp2p({
+    privateKey: await generateKeyPair('Ed25519'),
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [secureChannel()],
+    streamMuxers: [streamMuxer()],
+  });
+  await n.handle(echo, async (stream: Stream) => {
+    for await (const chunk of stream) {
+      if (!stream.send(chunk)) await stream.onDrain();
+    }
+    await stream.close();
+  });
+  return n;
+}
+
+/** Reads from `it` until `bytes` have arrived; returns them joined. */
+async function readBytes(it: AsyncIterator<unknown>, bytes: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  while (got < bytes) {
+    const next = await it.next();
+    assert.ok(!next.done, `stream ended after ${got} of ${bytes} bytes`);
+    const chunk = next.value as Uint8Array | { subarray(): Uint8Array };
+    const buf = Buffer.from(chunk instanceof Uint8Array ? chunk : chunk.subarray());
+    parts.push(buf);
+    got += buf.byteLength;
+  }
+  return Buffer.concat(parts);
+}
+
+describe('connection stack over real TCP', () => {
+  let a: Libp2p;
+  let b: Libp2p;
+  before(async () => {
+    a = await node();
+    b = await node();
+    await a.dial(b.getMultiaddrs()[0]);
+  });
+  after(async () => {
+    await a.stop();
+    await b.stop();
+  });
+
+  it('writes one TCP segment per message each way in a small exchange', async () => {
+    const stream = await a.dialProtocol(b.peerId, echo);
+    const it = stream[Symbol.asyncIterator]();
+    const rounds = 200;
+    const write = net.Socket.prototype.write;
+    let writes = 0;
+    net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
+      writes++;
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof write;
+    try {
+      for (let i = 0; i < rounds; i++) {
+        const msg = Buffer.from(`GET /${i} HTTP/1.1\r\nhost: x\r\n\r\n`);
+        stream.send(msg);
+        assert.deepEqual(await readBytes(it, msg.byteLength), msg);
+      }
+    } finally {
+      net.Socket.prototype.write = write;
+    }
+    // The stock Noise + Yamux pair writes 8: length and ciphertext apart, and a window update
+    // answering each data frame. A few frames of slack for a ping or the stream's opening.
+    assert.ok(writes <= rounds * 2 + 16, `${writes} socket writes for ${rounds} round trips`);
+    await stream.close();
+  });
+
+  it('carries 8 MiB each way intact with the window updates held back', async () => {
+    const stream = await a.dialProtocol(b.peerId, echo);
+    const it = stream[Symbol.asyncIterator]();
+    const data = randomBytes(8 * 1024 * 1024);
+    const sending = (async () => {
+      for (let off = 0; off < data.byteLength; off += 60_000) {
+        if (!stream.send(data.subarray(off, off + 60_000))) await stream.onDrain();
+      }
+    })();
+    const back = await readBytes(it, data.byteLength);
+    await sending;
+    assert.equal(Buffer.compare(back, data), 0);
+    await stream.close();
+  });
+});
+
+describe('deferWindowUpdates', () => {
+  function fakeMuxer() {
+    const sent: FrameHeader[] = [];
+    const closed: number[] = [];
+    const muxer = {
+      sendFrame(header: FrameHeader) {
+        sent.push(header);
+        return true;
+      },
+      closeStream(id: number) {
+        closed.push(id);
+      },
+    };
+    deferWindowUpdates(muxer);
+    return { muxer, sent, closed };
+  }
+  const update = (streamID: number, length: number, flag = 0): FrameHeader => ({
+    type: 1,
+    flag,
+    streamID,
+    length,
+  });
+
+  it('holds plain updates until half the initial window is owed, then sends the sum', () => {
+    const { muxer, sent } = fakeMuxer();
+    const step = windowUpdateBytesMin / 4;
+    for (let i = 0; i < 3; i++) muxer.sendFrame(update(3, step));
+    assert.deepEqual(sent, []);
+    muxer.sendFrame(update(3, step));
+    assert.deepEqual(sent, [update(3, windowUpdateBytesMin)]);
+    muxer.sendFrame(update(3, 10));
+    assert.equal(sent.length, 1, 'owed count starts again after a send');
+  });
+
+  it('sends flagged updates, data, pings and session frames at once', () => {
+    const { muxer, sent } = fakeMuxer();
+    const frames = [
+      update(5, 100, 1), // SYN
+      update(5, 0, 8), // RST
+      { type: 0, flag: 0, streamID: 5, length: 3 },
+      { type: 2, flag: 1, streamID: 0, length: 7 },
+      update(0, 100),
+    ];
+    for (const f of frames) muxer.sendFrame(f);
+    assert.deepEqual(sent, frames);
+  });
+
+  it('keeps owed bytes per stream and forgets a closed stream', () => {
+    const { muxer, sent, closed } = fakeMuxer();
+    muxer.sendFrame(update(1, windowUpdateBytesMin - 1));
+    muxer.sendFrame(update(3, windowUpdateBytesMin - 1));
+    muxer.closeStream(1);
+    assert.deepEqual(closed, [1]);
+    muxer.sendFrame(update(1, 1));
+    assert.deepEqual(sent, [], 'stream 1 owes only its new byte');
+    muxer.sendFrame(update(3, 1));
+    assert.deepEqual(sent, [update(3, windowUpdateBytesMin)]);
+  });
+
+  it('refuses a muxer without the methods it patches', () => {
+    assert.throws(() => deferWindowUpdates({}), /no longer has sendFrame/);
+  });
+});
+
+describe('NoiseFrameSplitter', () => {
+  const frame = (body: Uint8Array) =>
+    Buffer.concat([Buffer.from([body.length >> 8, body.length & 255]), body]);
+
+  it('yields every whole frame of one read as a view of it, without copying', () => {
+    const read = Buffer.concat([frame(Buffer.from('abc')), frame(Buffer.from('de'))]);
+    const out = [...new NoiseFrameSplitter().decode(read)];
+    assert.deepEqual(
+      out.map((b) => Buffer.from(b).toString()),
+      ['abc', 'de'],
+    );
+    assert.equal(out[0].buffer, read.buffer);
+  });
+
+  it('keeps a frame cut anywhere, even inside its length, until the rest arrives', () => {
+    const whole = frame(Buffer.from('hello'));
+    for (let cut = 0; cut <= whole.length; cut++) {
+      const splitter = new NoiseFrameSplitter();
+      const first = [...splitter.decode(whole.subarray(0, cut))];
+      const second = [...splitter.decode(whole.subarray(cut))];
+      const got = [...first, ...second].map((b) => Buffer.from(b).toString());
+      assert.deepEqual(got, ['hello'], `cut at ${cut}`);
+    }
+  });
+
+  it('skips empty frames', () => {
+    const read = Buffer.concat([frame(new Uint8Array(0)), frame(Buffer.from('x'))]);
+    assert.deepEqual([...new NoiseFrameSplitter().decode(read)].length, 1);
+  });
+
+  it('gives back the frames sent, however the bytes are cut into reads', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 20 }),
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 50 }),
+        (bodies, sizes) => {
+          const bytes = Buffer.concat(bodies.map(frame));
+          const splitter = new NoiseFrameSplitter();
+          const out: Buffer[] = [];
+          for (let at = 0, i = 0; at < bytes.length; i++) {
+            const size = sizes[i % sizes.length];
+            for (const f of splitter.decode(bytes.subarray(at, at + size)))
+              out.push(Buffer.from(f));
+            at += size;
+          }
+          assert.deepEqual(
+            out,
+            bodies.map((b) => Buffer.from(b)),
+          );
+        },
+      ),
+    );
+  });
+});

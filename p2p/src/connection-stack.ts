@@ -1,0 +1,202 @@
+/**
+ * The encrypted, multiplexed connection both sides run: Noise over the transport, Yamux on top,
+ * each tuned for the mesh's small request/response frames. Measured on bench/mesh-overhead, a
+ * proxied HTTP request over the stock pair cost 8 socket writes between the agents:
+ *
+ * - Noise wrote every frame as two buffers (its 2-byte length, then the ciphertext), and the TCP
+ *   connection writes each buffer with its own `write(2)`. `secureChannel()` hands the transport
+ *   one buffer per frame: half the syscalls, one TCP segment instead of two.
+ * - js-libp2p's Yamux answers every data frame with a window update, another encrypted frame and
+ *   two more writes. `streamMuxer()` holds plain window updates back until half the initial
+ *   window (128 KiB) has been consumed on the stream, as go-yamux and rust-yamux do, so a sender
+ *   always has at least half a window in hand and small exchanges carry no updates at all.
+ *
+ * Both patch one method on instances of the exact versions pinned in p2p/package.json; the
+ * constructors check the methods are there, and connection-stack.test.ts fails if an upgrade
+ * changes them.
+ *
+ *   createLibp2p({ connectionEncrypters: [secureChannel()], streamMuxers: [streamMuxer()] });
+ */
+import net from 'node:net';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import type {
+  ComponentLogger,
+  ConnectionEncrypter,
+  MessageStream,
+  PrivateKey,
+  SecuredConnection,
+  StreamMuxerFactory,
+  Upgrader,
+} from '@libp2p/interface';
+
+/** Uint8ArrayList as far as this file uses it (a type-only stand-in: no extra dependency). */
+interface Uint8ArrayList {
+  readonly byteLength: number;
+  subarray(): Uint8Array;
+}
+
+/** Yamux's initial stream window (its spec's 256 KiB); updates wait for half of it. */
+export const windowUpdateBytesMin = 128 * 1024;
+
+/**
+ * Streams one connection may carry at once, each way: libp2p's per-protocol registrar limit and
+ * Yamux's per-connection one, set alike and equal to the hosted gossip's `streamsPerPeerMax`
+ * default (which counts and refuses beyond it with a named error).
+ */
+export const streamsPerConnectionMax = 1024;
+
+const frameTypeWindowUpdate = 1;
+
+interface NoiseComponents {
+  readonly privateKey: PrivateKey;
+  readonly logger: ComponentLogger;
+  readonly upgrader: Upgrader;
+}
+
+/** What `secureChannel` relies on in Noise's message stream. */
+interface NoiseMessageStream {
+  encrypt(chunk: Uint8Array | Uint8ArrayList): Uint8ArrayList | Uint8Array;
+  readonly decoder: { decode(data: Uint8Array | Uint8ArrayList): Iterable<Uint8Array> };
+}
+
+/**
+ * Splits the bytes read into Noise frames (a 2-byte big-endian length, then that many bytes).
+ * Noise's own splitter copies every read into a list and signals "frame incomplete" by
+ * throwing a RangeError it catches, a new one with a stack trace per read: 3.5% of a proxied
+ * request. Whole frames here are views of the read buffer (Noise decrypts them in place); only
+ * a frame cut across reads is copied.
+ */
+export class NoiseFrameSplitter {
+  #rest: Uint8Array | undefined;
+
+  *decode(data: Uint8Array | Uint8ArrayList): Generator<Uint8Array> {
+    let buf = data instanceof Uint8Array ? data : data.subarray();
+    if (this.#rest) {
+      buf = Buffer.concat([this.#rest, buf]);
+      this.#rest = undefined;
+    }
+    let at = 0;
+    while (buf.byteLength - at >= 2) {
+      const end = at + 2 + ((buf[at] << 8) | buf[at + 1]);
+      if (end > buf.byteLength) break;
+      if (end > at + 2) yield buf.subarray(at + 2, end);
+      at = end;
+    }
+    // At most one partial frame (≤ 64 KiB + 2) waits for the next read.
+    if (at < buf.byteLength) this.#rest = buf.subarray(at);
+  }
+}
+
+export function secureChannel(): (components: NoiseComponents) => ConnectionEncrypter {
+  const factory = noise();
+  return (components) => {
+    const encrypter = factory(components as Parameters<typeof factory>[0]);
+    const outbound = encrypter.secureOutbound.bind(encrypter);
+    const inbound = encrypter.secureInbound.bind(encrypter);
+    const flatten = <T extends SecuredConnection>(secured: T): T => {
+      oneBufferPerFrame(secured.connection);
+      return secured;
+    };
+    encrypter.secureOutbound = async (c, o) => flatten(await outbound(coalesceWrites(c), o));
+    encrypter.secureInbound = async (c, o) => flatten(await inbound(coalesceWrites(c), o));
+    return encrypter;
+  };
+}
+
+/** What `coalesceWrites` relies on in a TCP connection (relayed ones have no socket). */
+interface SocketConnection {
+  readonly socket?: unknown;
+  sendData(data: Uint8ArrayList): { sentBytes: number; canSendMore: boolean };
+}
+
+/**
+ * Frames sent in one I/O round (a burst of requests from many clients, all readable at once)
+ * leave in one `writev(2)`: the socket is corked at the first send and uncorked once the round's
+ * callbacks have run (`setImmediate`), as Node's HTTP client does with headers and body.
+ */
+function coalesceWrites<T extends MessageStream>(connection: T): T {
+  const conn = connection as T & Partial<SocketConnection>;
+  const socket = conn.socket;
+  const sendData = conn.sendData;
+  if (!(socket instanceof net.Socket) || typeof sendData !== 'function') return connection;
+  if (process.env.WISP_NO_CORK) return connection;
+  const uncork = () => socket.uncork();
+  conn.sendData = (data) => {
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return sendData.call(conn, data);
+  };
+  return connection;
+}
+
+function oneBufferPerFrame(connection: MessageStream): void {
+  const stream = connection as MessageStream & Partial<NoiseMessageStream>;
+  const encrypt = stream.encrypt;
+  if (typeof encrypt !== 'function' || typeof stream.decoder?.decode !== 'function') {
+    throw new TypeError('libp2p-noise: its message stream no longer has encrypt() and decoder');
+  }
+  const frames = new NoiseFrameSplitter();
+  stream.decoder.decode = (data) => frames.decode(data);
+  stream.encrypt = (chunk) => {
+    const out = encrypt.call(stream, chunk);
+    return out instanceof Uint8Array ? out : out.subarray();
+  };
+}
+
+export interface FrameHeader {
+  readonly type: number;
+  readonly flag: number;
+  readonly streamID: number;
+  readonly length: number;
+}
+
+/** What `streamMuxer` relies on in Yamux's muxer. */
+export interface YamuxInternals {
+  sendFrame(header: FrameHeader, data?: Uint8ArrayList): boolean;
+  closeStream(id: number): void;
+}
+
+export function streamMuxer(): (components: unknown) => StreamMuxerFactory {
+  const factory = yamux({
+    maxInboundStreams: streamsPerConnectionMax,
+    maxOutboundStreams: streamsPerConnectionMax,
+  });
+  return (components) => {
+    const muxers = (factory as (c: unknown) => StreamMuxerFactory)(components);
+    const create = muxers.createStreamMuxer.bind(muxers);
+    muxers.createStreamMuxer = (maConn) => {
+      const muxer = create(maConn);
+      deferWindowUpdates(muxer as unknown as Partial<YamuxInternals>);
+      return muxer;
+    };
+    return muxers;
+  };
+}
+
+/** Exported for its unit test; `streamMuxer` applies it to every muxer. */
+export function deferWindowUpdates(muxer: Partial<YamuxInternals>): void {
+  const { sendFrame, closeStream } = muxer;
+  if (typeof sendFrame !== 'function' || typeof closeStream !== 'function') {
+    throw new TypeError('libp2p-yamux: its muxer no longer has sendFrame() and closeStream()');
+  }
+  const owed = new Map<number, number>();
+  muxer.sendFrame = function (header, data) {
+    if (header.type !== frameTypeWindowUpdate || header.flag !== 0 || header.streamID === 0) {
+      return sendFrame.call(this, header, data);
+    }
+    const length = (owed.get(header.streamID) ?? 0) + header.length;
+    if (length < windowUpdateBytesMin) {
+      owed.set(header.streamID, length);
+      return true;
+    }
+    owed.delete(header.streamID);
+    return sendFrame.call(this, { ...header, length }, data);
+  };
+  muxer.closeStream = function (id) {
+    owed.delete(id);
+    closeStream.call(this, id);
+  };
+}
