@@ -22,7 +22,7 @@ import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
 import { loadOrCreateCa, type ClusterCa } from '@wisp/controlplane/pki/index.ts';
 import { issueNodeCertificate } from '@wisp/controlplane/pki/node-cert.ts';
 import { createNodeTrust } from '@wisp/controlplane/pki/node-trust.ts';
-import { seededRandom, systemClock, type VerifyPeer } from '@wisp/core';
+import { seededRandom, systemClock, type Random, type VerifyPeer } from '@wisp/core';
 
 export interface MeshNode {
   readonly name: string;
@@ -41,56 +41,90 @@ export interface MeshCluster {
   close(): Promise<void>;
 }
 
+/** What a mesh node needs from the cluster: its key and a certificate with its pod CIDR. */
+export interface MeshIdentity {
+  readonly name: string;
+  readonly index: number;
+  readonly nodeKey: Uint8Array;
+  readonly certPem: string;
+  readonly podCidr: string;
+}
+
+export interface MeshNodeOptions {
+  readonly gossip?: Partial<AgentGossipInit>;
+  readonly mesh?: Partial<MeshInit>;
+}
+
 const clock = systemClock();
+
+/** Node `index` gets pod CIDR 10.42.<index>.0/24 and node IP 127.0.1.<index>. */
+export async function issueMeshIdentity(
+  ca: ClusterCa,
+  random: Random,
+  name: string,
+  index: number,
+): Promise<MeshIdentity> {
+  const nodeKey = random.bytes(32);
+  const podCidr = `10.42.${index}.0/24`;
+  const certPem = await issueNodeCertificate(ca, {
+    nodeName: name,
+    ed25519PublicKey: nacl.sign.keyPair.fromSeed(nodeKey).publicKey,
+    x25519PublicKey: random.bytes(32),
+    podCidr,
+    site: 'lab',
+  });
+  return { name, index, nodeKey, certPem, podCidr };
+}
+
+/** Starts an agent's libp2p node and mesh for `identity`, trusting peers the CA certified. */
+export async function startMeshNode(
+  identity: MeshIdentity,
+  caPem: string,
+  random: Random,
+  options: MeshNodeOptions = {},
+): Promise<MeshNode> {
+  const trust = createNodeTrust({ caPem }, { clock, revocations: { isRevoked: () => false } });
+  const verify: VerifyPeer = (cert, peer) => trust.isCertificateTrusted(cert, peer);
+  const book = createPeerBook();
+  const gossip = createAgentGossip(
+    {
+      allowedTopics: ['/wisp/test/mesh/1'],
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      heartbeatIntervalMs: 100,
+      ...options.gossip,
+      nodeKey: identity.nodeKey,
+      certPem: identity.certPem,
+    },
+    { clock, random, verifyPeer: book.verifyPeer(verify) },
+  );
+  await gossip.start();
+  const mesh = createMesh(
+    { nodeName: identity.name, nodeIp: `127.0.1.${identity.index}`, ...options.mesh },
+    { gossip, clock, peers: book },
+  );
+  await mesh.start();
+  return { name: identity.name, gossip, book, mesh, podCidr: identity.podCidr };
+}
+
+export async function stopMeshNode(node: MeshNode): Promise<void> {
+  await node.mesh.stop();
+  await node.gossip.stop();
+}
 
 export async function meshCluster(seed = 5): Promise<MeshCluster> {
   const random = seededRandom(seed);
   const dir = mkdtempSync(join(tmpdir(), 'wisp-mesh-'));
   const ca: ClusterCa = await loadOrCreateCa(dir, { clock, random, commonName: 'wisp-ca' });
-  const trust = createNodeTrust(
-    { caPem: ca.certPem },
-    { clock, revocations: { isRevoked: () => false } },
-  );
-  const verify: VerifyPeer = (cert, peer) => trust.isCertificateTrusted(cert, peer);
   const nodes: MeshNode[] = [];
   return {
     async node(name, index, options = {}) {
-      const nodeKey = random.bytes(32);
-      const podCidr = `10.42.${index}.0/24`;
-      const certPem = await issueNodeCertificate(ca, {
-        nodeName: name,
-        ed25519PublicKey: nacl.sign.keyPair.fromSeed(nodeKey).publicKey,
-        x25519PublicKey: random.bytes(32),
-        podCidr,
-        site: 'lab',
-      });
-      const book = createPeerBook();
-      const gossip = createAgentGossip(
-        {
-          allowedTopics: ['/wisp/test/mesh/1'],
-          listen: ['/ip4/127.0.0.1/tcp/0'],
-          heartbeatIntervalMs: 100,
-          ...options.gossip,
-          nodeKey,
-          certPem,
-        },
-        { clock, random, verifyPeer: book.verifyPeer(verify) },
-      );
-      await gossip.start();
-      const mesh = createMesh(
-        { nodeName: name, nodeIp: `127.0.1.${index}`, ...options.mesh },
-        { gossip, clock, peers: book },
-      );
-      await mesh.start();
-      const node = { name, gossip, book, mesh, podCidr };
+      const identity = await issueMeshIdentity(ca, random, name, index);
+      const node = await startMeshNode(identity, ca.certPem, random, options);
       nodes.push(node);
       return node;
     },
     async close() {
-      for (const n of nodes) {
-        await n.mesh.stop();
-        await n.gossip.stop();
-      }
+      for (const n of nodes) await stopMeshNode(n);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,13 +11,19 @@
  *   window (128 KiB) has been consumed on the stream, as go-yamux and rust-yamux do, so a sender
  *   always has at least half a window in hand and small exchanges carry no updates at all.
  *
- * Both patch one method on instances of the exact versions pinned in p2p/package.json; the
- * constructors check the methods are there, and connection-stack.test.ts fails if an upgrade
+ * - Noise's frame splitter copied every read into a list and threw (and caught) a RangeError
+ *   with a fresh stack at the end of each read; `NoiseFrameSplitter` does neither.
+ *
+ * Tried and dropped: corking the TCP socket until the end of the I/O round so frames of many
+ * streams leave in one `writev`. Fewer syscalls, but the delayed writes cost the pipeline more
+ * than they saved (cross-node req/s 0.39–0.45× → 0.29–0.32× direct, alternating runs).
+ *
+ * These patch methods on instances of the exact versions pinned in p2p/package.json; the
+ * wrappers check the methods are there, and connection-stack.test.ts fails if an upgrade
  * changes them.
  *
  *   createLibp2p({ connectionEncrypters: [secureChannel()], streamMuxers: [streamMuxer()] });
  */
-import net from 'node:net';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import type {
@@ -98,38 +104,10 @@ export function secureChannel(): (components: NoiseComponents) => ConnectionEncr
       oneBufferPerFrame(secured.connection);
       return secured;
     };
-    encrypter.secureOutbound = async (c, o) => flatten(await outbound(coalesceWrites(c), o));
-    encrypter.secureInbound = async (c, o) => flatten(await inbound(coalesceWrites(c), o));
+    encrypter.secureOutbound = async (c, o) => flatten(await outbound(c, o));
+    encrypter.secureInbound = async (c, o) => flatten(await inbound(c, o));
     return encrypter;
   };
-}
-
-/** What `coalesceWrites` relies on in a TCP connection (relayed ones have no socket). */
-interface SocketConnection {
-  readonly socket?: unknown;
-  sendData(data: Uint8ArrayList): { sentBytes: number; canSendMore: boolean };
-}
-
-/**
- * Frames sent in one I/O round (a burst of requests from many clients, all readable at once)
- * leave in one `writev(2)`: the socket is corked at the first send and uncorked once the round's
- * callbacks have run (`setImmediate`), as Node's HTTP client does with headers and body.
- */
-function coalesceWrites<T extends MessageStream>(connection: T): T {
-  const conn = connection as T & Partial<SocketConnection>;
-  const socket = conn.socket;
-  const sendData = conn.sendData;
-  if (!(socket instanceof net.Socket) || typeof sendData !== 'function') return connection;
-  if (process.env.WISP_NO_CORK) return connection;
-  const uncork = () => socket.uncork();
-  conn.sendData = (data) => {
-    if (socket.writableCorked === 0) {
-      socket.cork();
-      setImmediate(uncork);
-    }
-    return sendData.call(conn, data);
-  };
-  return connection;
 }
 
 function oneBufferPerFrame(connection: MessageStream): void {

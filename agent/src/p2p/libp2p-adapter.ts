@@ -10,8 +10,6 @@
  *   );
  *   await gossip.start();
  */
-import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { identify } from '@libp2p/identify';
 
@@ -36,6 +34,8 @@ import {
   nodePrivateKey,
   pubsubService,
   relayServerService,
+  secureChannel,
+  streamMuxer,
 } from '@wisp/p2p';
 
 export interface AgentGossipInit extends NetworkGossipInit {
@@ -76,8 +76,8 @@ export function createAgentGossip(
     start: false,
     addresses: { listen: [...(init.listen ?? agentP2pDefaults.listen)] },
     transports: [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: [secureChannel()],
+    streamMuxers: [streamMuxer()],
     connectionManager: connectionLimits(init, agentP2pDefaults),
     connectionGater: gater(init.dialFilter),
     peerDiscovery: init.mdns ? [mdns({ serviceTag: '_wisp._udp.local' })] : [],

@@ -12,8 +12,6 @@
  *   await gossip.start();
  *   await gossip.publish(siteTopic('store-42'), signedNodeDesired);
  */
-import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
 
 import { tcp } from '@libp2p/tcp';
@@ -35,6 +33,8 @@ import {
   nodePrivateKey,
   pubsubService,
   relayServerService,
+  secureChannel,
+  streamMuxer,
 } from '@wisp/p2p';
 
 export interface ControlPlaneGossipInit extends NetworkGossipInit {
@@ -64,8 +64,8 @@ export function createControlPlaneGossip(
     start: false,
     addresses: { listen: [...(init.listen ?? d.listen)] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    connectionEncrypters: [secureChannel()],
+    streamMuxers: [streamMuxer()],
     connectionManager: connectionLimits(init, d),
     connectionGater: gater(init.dialFilter),
     services: {

@@ -1,0 +1,80 @@
+/**
+ * Latency and throughput of keep-alive HTTP GETs against one address: `latencyRequests`
+ * sequential requests (p50/p99), then, for each of `concurrency`, that many clients in a loop
+ * for `throughputMs`; max req/s is the best of those runs (a chain of hops needs more requests
+ * in flight than one server to keep its CPUs busy). Used in-process and by the load-generator
+ * process of bench/mesh-overhead.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { percentile } from './stats.ts';
+
+export interface MeasureSpec {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly latencyRequests: number;
+  readonly throughputMs: number;
+  readonly concurrency: readonly number[];
+}
+
+export interface MeasureResult {
+  readonly name: string;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rps: number;
+  /** The clients in flight that gave `rps`. */
+  readonly concurrency: number;
+}
+
+function get(agent: http.Agent, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host, port, path: '/', agent }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+export async function measureHttp(spec: MeasureSpec): Promise<MeasureResult> {
+  const { host, port } = spec;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...spec.concurrency) });
+  try {
+    for (let i = 0; i < 50; i++) await get(agent, host, port);
+    const times: number[] = [];
+    for (let i = 0; i < spec.latencyRequests; i++) {
+      const t0 = performance.now();
+      await get(agent, host, port);
+      times.push(performance.now() - t0);
+    }
+    let best = { rps: 0, concurrency: 0 };
+    for (const clients of spec.concurrency) {
+      const rps = await throughput(agent, spec, clients);
+      if (rps > best.rps) best = { rps, concurrency: clients };
+    }
+    return {
+      name: spec.name,
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      ...best,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function throughput(agent: http.Agent, spec: MeasureSpec, clients: number): Promise<number> {
+  let done = 0;
+  const end = performance.now() + spec.throughputMs;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        await get(agent, spec.host, spec.port);
+        done++;
+      }
+    }),
+  );
+  return (done * 1000) / spec.throughputMs;
+}
