@@ -6,7 +6,11 @@
  * between them. Every pod costs four store writes (create, binding, PodScheduled condition,
  * Scheduled event).
  *
- *   node bench/src/schedule-burst.ts --pods 1000 --nodes 100 --concurrency 16
+ * `--rules spread` gives the burst pods topology spread constraints (one per node with maxSkew 1,
+ * DoNotSchedule; zones ScheduleAnyway), `--rules affinity` a preferred pod anti-affinity per node,
+ * so the counting those rules do is measured too.
+ *
+ *   node bench/src/schedule-burst.ts --pods 1000 --nodes 100 --concurrency 16 [--rules spread]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +36,8 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     /** Give up waiting for bindings after this long. */
     'timeout-ms': { type: 'string', default: '120000' },
+    /** Scheduling rules on the burst pods: none, spread or affinity. */
+    rules: { type: 'string', default: 'none' },
   },
 });
 const podCount = Number(values.pods);
@@ -39,6 +45,8 @@ const nodeCount = Number(values.nodes);
 const concurrency = Number(values.concurrency);
 const workers = values.workers === undefined ? undefined : Number(values.workers);
 const timeoutMs = Number(values['timeout-ms']);
+const rules = values.rules ?? 'none';
+if (!['none', 'spread', 'affinity'].includes(rules)) throw new Error(`--rules ${rules}: unknown`);
 const NODES = findResource('', 'nodes')!;
 const PODS = findResource('', 'pods')!;
 const BENCH_LABEL = 'schedule-burst';
@@ -113,6 +121,42 @@ const load = (bodyTemplate: string, count: number) =>
     expectStatus: 201,
   });
 
+const burstSelector = { matchLabels: { app: 'burst' } };
+const ruleSpecs: Record<string, object> = {
+  none: {},
+  spread: {
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: burstSelector,
+      },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: burstSelector,
+      },
+    ],
+  },
+  affinity: {
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: 'kubernetes.io/hostname',
+              labelSelector: burstSelector,
+            },
+          },
+        ],
+      },
+    },
+  },
+};
+
 /** Pods of one ReplicaSet, so the spread score is exercised as in a real rollout. */
 const podJson = (name: string, schedulerName?: string) =>
   JSON.stringify({
@@ -133,7 +177,7 @@ const podJson = (name: string, schedulerName?: string) =>
       ],
     },
     spec: {
-      ...(schedulerName ? { schedulerName } : {}),
+      ...(schedulerName ? { schedulerName } : ruleSpecs[rules]),
       containers: [
         {
           name: 'app',
@@ -186,7 +230,7 @@ const counts = [...perNode.values()];
 
 console.log(
   `bench/schedule-burst  pods=${podCount} nodes=${nodeCount} concurrency=${concurrency} ` +
-    `workers=${workers ?? 'default'}`,
+    `workers=${workers ?? 'default'} rules=${rules}`,
 );
 console.log(`raw store inserts : ${rawRate.toFixed(0)} writes/s`);
 console.log(

@@ -10,6 +10,7 @@ import { duplicate, invalid, notSupported, required, type FieldError } from './f
 import { isSet, list, record, shape, str } from './helpers.ts';
 import { child, index } from './path.ts';
 import { validateAffinity, validateTolerations } from './scheduling.ts';
+import { validateTopologySpreadConstraints } from './topology-spread.ts';
 import { validateVolumes } from './volumes.ts';
 
 export const restartPolicies = ['Always', 'OnFailure', 'Never'];
@@ -130,6 +131,10 @@ export function validatePodSpec(raw: PodSpec | undefined, path: string): FieldEr
     ...validateNames(spec, path),
     ...validateTolerations(spec.tolerations, child(path, 'tolerations')),
     ...validateAffinity(spec.affinity, child(path, 'affinity')),
+    ...validateTopologySpreadConstraints(
+      spec.topologySpreadConstraints,
+      child(path, 'topologySpreadConstraints'),
+    ),
   );
   return errs;
 }

@@ -165,6 +165,7 @@ function validateWeight(weight: unknown, path: string): FieldError[] {
 
 function validatePodAffinityTerm(term: PodAffinityTerm, path: string): FieldError[] {
   const errs = validateLabelSelector(term?.labelSelector, child(path, 'labelSelector'));
+  errs.push(...validateLabelSelector(term?.namespaceSelector, child(path, 'namespaceSelector')));
   const topologyKey = str(term?.topologyKey);
   if (!topologyKey) errs.push(required(child(path, 'topologyKey'), 'can not be empty'));
   else errs.push(...validateQualifiedName(topologyKey, child(path, 'topologyKey')));

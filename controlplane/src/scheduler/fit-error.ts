@@ -14,6 +14,18 @@ import type { FilterFailure } from './types.ts';
 /** kube-scheduler's `ErrNoNodesAvailable`. */
 export const NO_NODES_MESSAGE = 'no nodes available to schedule pods';
 
+/** PodTopologySpread: placing the pod here would exceed a DoNotSchedule constraint's maxSkew. */
+export const SPREAD_REASON = "node(s) didn't match pod topology spread constraints";
+/** PodTopologySpread: the node lacks a DoNotSchedule constraint's topologyKey label. */
+export const SPREAD_MISSING_LABEL_REASON = `${SPREAD_REASON} (missing required label)`;
+/** InterPodAffinity: no pod the required affinity terms select runs in the node's domain. */
+export const AFFINITY_REASON = "node(s) didn't match pod affinity rules";
+/** InterPodAffinity: a pod the required anti-affinity terms select runs in the node's domain. */
+export const ANTI_AFFINITY_REASON = "node(s) didn't match pod anti-affinity rules";
+/** InterPodAffinity: a bound pod's required anti-affinity selects the incoming pod there. */
+export const EXISTING_ANTI_AFFINITY_REASON =
+  "node(s) didn't satisfy existing pods anti-affinity rules";
+
 export const PREEMPTION_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 export const NO_PREEMPTION_VICTIMS = 'No preemption victims found for incoming pod';
 

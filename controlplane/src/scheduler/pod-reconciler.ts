@@ -39,6 +39,8 @@ export interface PodReconcilerDeps {
   readonly pods: Informer;
   readonly nodes: Informer;
   readonly runtimeClasses: Informer;
+  /** Namespace labels, for `namespaceSelector` in pod affinity terms. */
+  readonly namespaces: Informer;
   readonly cache: SchedulerCache;
   /** Whether this scheduler should place the pod now. */
   readonly needsNode: (pod: KubeObject) => boolean;
@@ -55,6 +57,7 @@ export function createPodReconciler(init: PodReconcilerInit, d: PodReconcilerDep
   const unschedulable = new Map<string, number>();
   const runtimeClass = (n: string) =>
     d.runtimeClasses.get(undefined, n) as RuntimeClass | undefined;
+  const namespaceLabels = (n: string) => d.namespaces.get(undefined, n)?.metadata.labels;
 
   async function reconcile(key: string): Promise<ReconcileResult | void> {
     d.cache.expire(d.clock.monotonic());
@@ -65,7 +68,13 @@ export function createPodReconciler(init: PodReconcilerInit, d: PodReconcilerDep
       return;
     }
     const nodes = d.nodes.list() as Node[];
-    const options = { random: d.random, runtimeClass, weights: init.weights };
+    const options = {
+      random: d.random,
+      runtimeClass,
+      weights: init.weights,
+      podIndex: d.cache.podIndex(),
+      namespaceLabels,
+    };
     const result = schedule(obj as Pod, nodes, d.cache.podsOnNodes(), options);
     if ('node' in result) return bind(key, obj, result.node);
     return markUnschedulable(key, obj, result.message);
@@ -125,7 +134,8 @@ export function createPodReconciler(init: PodReconcilerInit, d: PodReconcilerDep
   return { reconcile, unschedulable };
 }
 
-function splitKey(key: string): [string | undefined, string] {
+/** `ns/name` → [ns, name]; a key without a slash names a cluster-scoped object. */
+export function splitKey(key: string): [string | undefined, string] {
   const i = key.indexOf('/');
   return i < 0 ? [undefined, key] : [key.slice(0, i), key.slice(i + 1)];
 }

@@ -7,10 +7,11 @@
  *
  *   cache.assume('default/web-1', pod, 'node-3');   // before the binding write
  *   cache.finishBinding('default/web-1', clock.monotonic());
- *   schedule(pod, nodes, cache.podsOnNodes(), options);
+ *   schedule(pod, nodes, cache.podsOnNodes(), { ...options, podIndex: cache.podIndex() });
  */
+import { PodIndex } from './pod-index.ts';
 import { isTerminal } from './resources.ts';
-import type { Pod, PodsOnNodes } from './types.ts';
+import type { BoundPodIndex, Pod, PodsOnNodes } from './types.ts';
 
 export interface SchedulerCacheInit {
   /** How long an assumed pod whose binding finished may wait for the informer to confirm it. */
@@ -32,6 +33,8 @@ export class SchedulerCache {
   /** pod key → node it is indexed under */
   readonly #nodeOf = new Map<string, string>();
   readonly #assumed = new Map<string, Assumed>();
+  /** The same pods by namespace, for topology spread and inter-pod affinity. */
+  readonly #index = new PodIndex();
 
   constructor(init: SchedulerCacheInit = {}) {
     this.#ttlMs = init.assumedTtlMs ?? 30_000;
@@ -44,14 +47,14 @@ export class SchedulerCache {
     this.#assumed.delete(key);
     this.#unindex(key);
     const node = pod?.spec?.nodeName;
-    if (pod && node && !isTerminal(pod)) this.#index(key, node, pod);
+    if (pod && node && !isTerminal(pod)) this.#add(key, node, pod);
   }
 
   /** Counts `pod` on `node` from now on, before the binding is written. */
   assume(key: string, pod: Pod, node: string): void {
     this.#unindex(key);
     this.#assumed.set(key, { node });
-    this.#index(key, node, { ...pod, spec: { ...pod.spec!, nodeName: node } });
+    this.#add(key, node, { ...pod, spec: { ...pod.spec!, nodeName: node } });
   }
 
   finishBinding(key: string, nowMs: number): void {
@@ -84,18 +87,24 @@ export class SchedulerCache {
     return this.#arrays;
   }
 
-  #index(key: string, node: string, pod: Pod): void {
+  podIndex(): BoundPodIndex {
+    return this.#index;
+  }
+
+  #add(key: string, node: string, pod: Pod): void {
     let pods = this.#byNode.get(node);
     if (!pods) this.#byNode.set(node, (pods = new Map()));
     pods.set(key, pod);
     this.#nodeOf.set(key, node);
     this.#arrays.set(node, [...pods.values()]);
+    this.#index.add(key, pod);
   }
 
   #unindex(key: string): void {
     const node = this.#nodeOf.get(key);
     if (node === undefined) return;
     this.#nodeOf.delete(key);
+    this.#index.remove(key);
     const pods = this.#byNode.get(node)!;
     pods.delete(key);
     if (pods.size === 0) {

@@ -9,7 +9,7 @@ import { createInformerFactory } from '../informer/factory.ts';
 import { createRegistry } from '../registry/registry.ts';
 import { createScheduler } from './scheduler.ts';
 import type { SchedulerInit } from './scheduler.ts';
-import { node, pod } from './test-support.ts';
+import { node, pod, podTerm, spreadOver } from './test-support.ts';
 import type { Node, Pod } from './types.ts';
 
 const PODS = findResource('', 'pods')!;
@@ -138,6 +138,55 @@ describe('scheduler reconcile', () => {
     await h.stop();
   });
 
+  it('reports a topology spread constraint that keeps a pod pending', async () => {
+    const h = await harness();
+    await h.addNode(node('a'));
+    await h.addNode(node('b', undefined, { unschedulable: true }));
+    await h.addPod(pod('web-0', {}, { labels: { app: 'web' }, nodeName: 'a' }));
+    const spec = {
+      topologySpreadConstraints: [spreadOver('kubernetes.io/hostname', { app: 'web' })],
+    };
+    await h.addPod(pod('web-1', {}, { labels: { app: 'web' }, spec }));
+    await h.informers.start();
+
+    await h.scheduler.reconcile('default/web-1');
+
+    const cond = await h.condition('web-1');
+    assert.equal(cond?.status, 'False');
+    assert.match(cond?.message ?? '', /1 node\(s\) didn't match pod topology spread constraints/);
+    await h.stop();
+  });
+
+  it('reads namespace labels for a namespaceSelector', async () => {
+    const h = await harness();
+    await h.registry.create(NAMESPACES, undefined, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop', labels: { tier: 'edge' } },
+    });
+    await h.addNode(node('a'));
+    await h.addNode(node('b', { cpu: '1' }));
+    const theirs = pod('web-0', {}, { namespace: 'shop', labels: { app: 'web' }, nodeName: 'a' });
+    await h.registry.create(PODS, 'shop', asObject(theirs));
+    const term = podTerm(
+      'kubernetes.io/hostname',
+      { app: 'web' },
+      {
+        namespaceSelector: { matchLabels: { tier: 'edge' } },
+      },
+    );
+    const affinity = {
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] },
+    };
+    await h.addPod(pod('web-1', {}, { labels: { app: 'web' }, spec: { affinity } }));
+    await h.informers.start();
+
+    await h.scheduler.reconcile('default/web-1');
+
+    assert.equal((await h.getPod('web-1')).spec?.nodeName, 'b');
+    await h.stop();
+  });
+
   it('leaves alone pods of other schedulers, bound pods and pods being deleted', async () => {
     const h = await harness();
     await h.addNode(node('a'));
@@ -206,6 +255,30 @@ describe('scheduler loop', () => {
     assert.equal((await h.events())[0].count, 1);
     await h.clock.advanceAsync(1);
     await until('second attempt', async () => (await h.events())[0].count === 2);
+    await h.stop();
+  });
+
+  it('retries a pod waiting on pod affinity as soon as a matching pod is bound', async () => {
+    const h = await harness();
+    await h.addNode(node('a'));
+    await h.addNode(node('b'));
+    await h.informers.start();
+    h.scheduler.start();
+    const affinity = {
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          podTerm('kubernetes.io/hostname', { app: 'cache' }),
+        ],
+      },
+    };
+    await h.addPod(pod('web', {}, { labels: { app: 'web' }, spec: { affinity } }));
+    await until('web waits', async () => (await h.condition('web'))?.status === 'False');
+    assert.match((await h.condition('web'))?.message ?? '', /didn't match pod affinity rules/);
+
+    await h.addPod(pod('cache', {}, { labels: { app: 'cache' } }));
+    await until('cache bound', async () => Boolean((await h.getPod('cache')).spec?.nodeName));
+    const cacheNode = (await h.getPod('cache')).spec?.nodeName;
+    await until('web follows', async () => (await h.getPod('web')).spec?.nodeName === cacheNode);
     await h.stop();
   });
 

@@ -19,10 +19,10 @@ import type { EventRecorder } from '../controllers/framework/events.ts';
 import type { InformerFactory } from '../informer/factory.ts';
 import { bindPod } from '../registry/pod-binding.ts';
 import type { Registry } from '../registry/registry.ts';
-import { createPodReconciler } from './pod-reconciler.ts';
+import { createPodReconciler, splitKey } from './pod-reconciler.ts';
 import { isTerminal } from './resources.ts';
 import { SchedulerCache } from './scheduler-cache.ts';
-import { watchSchedulingInputs } from './scheduler-watch.ts';
+import { dependsOnOtherPods, watchSchedulingInputs } from './scheduler-watch.ts';
 import type { Pod, ScoreWeights } from './types.ts';
 
 export interface SchedulerInit {
@@ -67,6 +67,7 @@ export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 const PODS = findResource('', 'pods')!;
 const NODES = findResource('', 'nodes')!;
 const RUNTIME_CLASSES = findResource('node.k8s.io', 'runtimeclasses')!;
+const NAMESPACES = findResource('', 'namespaces')!;
 
 export function createScheduler(init: SchedulerInit, c: SchedulerComponents): Scheduler {
   const schedulerName = init.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -74,6 +75,7 @@ export function createScheduler(init: SchedulerInit, c: SchedulerComponents): Sc
     pods: c.informers.for(PODS),
     nodes: c.informers.for(NODES),
     runtimeClasses: c.informers.for(RUNTIME_CLASSES),
+    namespaces: c.informers.for(NAMESPACES),
   };
   const cache = new SchedulerCache({ assumedTtlMs: init.assumedTtlMs });
   const needsNode = (pod: KubeObject): boolean => {
@@ -110,6 +112,13 @@ export function createScheduler(init: SchedulerInit, c: SchedulerComponents): Sc
     enqueue: controller.enqueue,
     retryUnschedulable: () => {
       for (const key of reconciler.unschedulable.keys()) controller.enqueue(key);
+    },
+    retryPodDependent: () => {
+      for (const key of reconciler.unschedulable.keys()) {
+        const [ns, name] = splitKey(key);
+        const pending = informers.pods.get(ns, name);
+        if (pending && dependsOnOtherPods(pending as Pod)) controller.enqueue(key);
+      }
     },
     forget: (key) => reconciler.unschedulable.delete(key),
   });

@@ -83,6 +83,8 @@ describe('scoreNodes', () => {
     spread: 0,
     nodeAffinity: 0,
     taintToleration: 0,
+    podTopologySpread: 0,
+    interPodAffinity: 0,
     ...w,
   });
 

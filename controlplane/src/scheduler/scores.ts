@@ -1,10 +1,12 @@
 /**
  * The score phase, each plugin on kube-scheduler's 0..100 scale over the nodes that passed the
  * filters: least-allocated cpu and memory, spread of an owner's pods across nodes and zones,
- * preferred node affinity, and untolerated PreferNoSchedule taints.
+ * preferred node affinity, and untolerated PreferNoSchedule taints, plus the topology spread and
+ * inter-pod affinity scores `inter-pod.ts` computes.
  *
- *   const scores = scoreNodes(pod, feasible, podsOnNodes, tolerations, weights);
+ *   const scores = scoreNodes(pod, feasible, podsOnNodes, tolerations, weights, interPod);
  */
+import type { InterPodScores } from './inter-pod.ts';
 import { preferredAffinityWeight } from './node-affinity.ts';
 import { nodeAllocatable, nodeUsage, podResources } from './resources.ts';
 import { intolerablePreferNoSchedule } from './taints.ts';
@@ -70,10 +72,12 @@ function sameOwnerCount(pods: readonly Pod[], namespace: string | undefined, uid
 /**
  * The spread score of the old SelectorSpread plugin, keyed on the controller owner: fewer
  * siblings on the node scores higher, and when nodes carry a zone, fewer in the zone counts 2/3.
+ * It stands in for kube-scheduler's default spread constraints, which apply only to pods that
+ * state no `topologySpreadConstraints` of their own.
  */
 export function spreadScores(pod: Pod, nodes: readonly Node[], podsOnNodes: PodsOnNodes): number[] {
   const uid = controllerUid(pod);
-  if (!uid) return nodes.map(() => 0);
+  if (!uid || pod.spec?.topologySpreadConstraints?.length) return nodes.map(() => 0);
   const ns = pod.metadata?.namespace;
   const counts = nodes.map((n) => sameOwnerCount(podsOn(podsOnNodes, n), ns, uid));
   const zones = nodes.map((n) => n.metadata?.labels?.[ZONE_LABEL]);
@@ -101,6 +105,7 @@ export function scoreNodes(
   podsOnNodes: PodsOnNodes,
   tolerations: readonly Toleration[],
   weights: ScoreWeights,
+  interPod?: InterPodScores,
 ): number[] {
   const least = nodes.map((n) => leastAllocatedScore(pod, n, podsOn(podsOnNodes, n)));
   const spread = spreadScores(pod, nodes, podsOnNodes);
@@ -117,6 +122,8 @@ export function scoreNodes(
       weights.leastAllocated * least[i] +
       weights.spread * spread[i] +
       weights.nodeAffinity * affinity[i] +
-      weights.taintToleration * taints[i],
+      weights.taintToleration * taints[i] +
+      weights.podTopologySpread * (interPod?.podTopologySpread[i] ?? 0) +
+      weights.interPodAffinity * (interPod?.interPodAffinity[i] ?? 0),
   );
 }

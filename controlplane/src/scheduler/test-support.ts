@@ -4,8 +4,14 @@
  *   const n = node('n1', { cpu: '2', memory: '4Gi' }, { labels: { disk: 'ssd' } });
  *   const p = pod('web-1', { cpu: '500m' }, { nodeSelector: { disk: 'ssd' } });
  */
-import type { Container } from 'kubernetes-types/core/v1.js';
-import type { Node, Pod, PodsOnNodes, Taint } from './types.ts';
+import type {
+  Container,
+  PodAffinityTerm,
+  TopologySpreadConstraint,
+} from 'kubernetes-types/core/v1.js';
+import { clusterView } from './cluster-view.ts';
+import { interPodFilter, prepareInterPod } from './inter-pod.ts';
+import type { Node, Pod, PodsOnNodes, ScheduleOptions, Taint } from './types.ts';
 
 export interface NodeOptions {
   readonly labels?: Record<string, string>;
@@ -90,4 +96,47 @@ export function onNodes(pods: readonly Pod[]): PodsOnNodes {
     m.get(n)!.push(p);
   }
   return m;
+}
+
+/** A `DoNotSchedule` spread constraint of maxSkew 1 over pods labelled `matchLabels`. */
+export function spreadOver(
+  topologyKey: string,
+  matchLabels: Record<string, string>,
+  o: Partial<TopologySpreadConstraint> = {},
+): TopologySpreadConstraint {
+  return {
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'DoNotSchedule',
+    labelSelector: { matchLabels },
+    ...o,
+  };
+}
+
+/** A pod affinity term over pods labelled `matchLabels`. */
+export function podTerm(
+  topologyKey: string,
+  matchLabels: Record<string, string>,
+  o: Partial<PodAffinityTerm> = {},
+): PodAffinityTerm {
+  return { topologyKey, labelSelector: { matchLabels }, ...o };
+}
+
+/**
+ * The topology spread and inter-pod affinity verdict on every node, as `schedule` reaches it
+ * after the per-node filters: `fits`, or the reason the node was refused.
+ */
+export function interPodVerdicts(
+  p: Pod,
+  nodes: readonly Node[],
+  bound: readonly Pod[],
+  options: Pick<ScheduleOptions, 'namespaceLabels'> = {},
+): Record<string, string> {
+  const view = clusterView(nodes, onNodes(bound), options);
+  const needs = { runtime: { tolerations: [] }, tolerations: p.spec?.tolerations ?? [] };
+  const rules = prepareInterPod(p, needs, view);
+  if ('invalid' in rules) throw new Error(rules.invalid);
+  return Object.fromEntries(
+    nodes.map((n) => [n.metadata!.name!, interPodFilter(rules, n)?.reasons[0] ?? 'fits']),
+  );
 }

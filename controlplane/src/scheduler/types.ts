@@ -4,6 +4,7 @@
  */
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { RuntimeClass } from 'kubernetes-types/node/v1.js';
+import type { Labels } from '@wisp/api/labels/index.ts';
 import type { Random } from '@wisp/core';
 
 export type { Node, Pod, RuntimeClass, Taint, Toleration };
@@ -23,6 +24,21 @@ export interface FilterFailure {
 /** Pods bound (or assumed bound) to each node, by node name. Terminal pods may be left out. */
 export type PodsOnNodes = ReadonlyMap<string, readonly Pod[]>;
 
+/**
+ * The same bound pods, looked up the way the inter-pod rules need them: topology spread and pod
+ * affinity count pods of a few namespaces, and every pod's required anti-affinity must be checked
+ * against the incoming pod. Each pod's `spec.nodeName` says where it sits.
+ */
+export interface BoundPodIndex {
+  /** Namespaces that hold at least one bound pod. */
+  namespaces(): Iterable<string>;
+  inNamespace(namespace: string): Iterable<Pod>;
+  /** Bound pods with any pod affinity or anti-affinity term, required or preferred. */
+  withAffinity(): Iterable<Pod>;
+  /** How many pods `withAffinity` yields. */
+  affinityCount(): number;
+}
+
 export interface ScoreWeights {
   /** Free cpu and memory after placing the pod. */
   readonly leastAllocated: number;
@@ -32,6 +48,10 @@ export interface ScoreWeights {
   readonly nodeAffinity: number;
   /** Fewer untolerated PreferNoSchedule taints. */
   readonly taintToleration: number;
+  /** Fewer matching pods in the domains of `ScheduleAnyway` spread constraints. */
+  readonly podTopologySpread: number;
+  /** Preferred pod affinity and anti-affinity, the incoming pod's and existing pods'. */
+  readonly interPodAffinity: number;
 }
 
 /** kube-scheduler's default plugin weights for the plugins Wisp has. */
@@ -40,6 +60,8 @@ export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = {
   spread: 2,
   nodeAffinity: 2,
   taintToleration: 3,
+  podTopologySpread: 2,
+  interPodAffinity: 2,
 };
 
 export interface ScheduleOptions {
@@ -48,6 +70,10 @@ export interface ScheduleOptions {
   /** Looks up a RuntimeClass by name; undefined when it does not exist. */
   readonly runtimeClass?: (name: string) => RuntimeClass | undefined;
   readonly weights?: Partial<ScoreWeights>;
+  /** Bound pods by namespace; built from `podsOnNodes` when left out (O(pods) per call). */
+  readonly podIndex?: BoundPodIndex;
+  /** A namespace's labels, for `namespaceSelector` in pod affinity terms; none when unknown. */
+  readonly namespaceLabels?: (namespace: string) => Labels | undefined;
 }
 
 export interface Scheduled {
