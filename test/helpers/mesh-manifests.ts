@@ -26,13 +26,14 @@ export function helloManifests(o: HelloOptions): string {
         spec: {
           runtimeClassName: 'wasm',
           ...(o.nodeName ? { nodeName: o.nodeName } : {}),
-          // Honoured where the scheduler knows it; Wisp's spreads an owner's pods by score.
+          // One replica per agent because the scheduler must, not because scoring happened to.
           topologySpreadConstraints: [
             {
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
+              whenUnsatisfiable: 'DoNotSchedule',
               labelSelector: { matchLabels: { app: o.name } },
+              matchLabelKeys: ['pod-template-hash'],
             },
           ],
           containers: [
