@@ -119,6 +119,18 @@ async function link(a: MeshNode, b: MeshNode) {
   );
 }
 
+/** `GET http://hello/` from a wasm pod with IP `ip` on `caller`, through its outgoing policy. */
+async function getHelloFrom(caller: MeshNode, ip: string): Promise<string> {
+  const outgoing = createMeshOutgoingPolicy(caller.mesh, { namespace: 'default', name: 'c', ip });
+  const res = await outgoing({
+    method: 'GET',
+    url: 'http://hello/',
+    headers: [],
+    body: new Uint8Array(),
+  });
+  return Buffer.from(res.body).toString();
+}
+
 describe('mesh over libp2p', { timeout: 60_000 }, () => {
   let cluster: MeshCluster;
   let n1: MeshNode;
@@ -326,18 +338,7 @@ describe('mesh over a direct route the control plane told of', { timeout: 60_000
         await caller.mesh.setDesired(doc(caller, eps, [target], { meshPeers }));
         const farPods = [pod('far-pod', 'far', { app: 'hello' })];
         await target.mesh.setDesired(doc(target, eps, [caller], { pods: farPods }));
-        const outgoing = createMeshOutgoingPolicy(caller.mesh, {
-          namespace: 'default',
-          name: 'c',
-          ip: '10.42.8.2',
-        });
-        const res = await outgoing({
-          method: 'GET',
-          url: 'http://hello/',
-          headers: [],
-          body: new Uint8Array(),
-        });
-        assert.equal(Buffer.from(res.body).toString(), 'far-pod');
+        assert.equal(await getHelloFrom(caller, '10.42.8.2'), 'far-pod');
         assert.ok(caller.gossip.peers().includes(peerId), 'admitted');
         const toTarget = dialled.filter((a) => a.includes(peerId));
         assert.ok(toTarget.length > 0, `dialled the target: ${dialled.join(' ')}`);
@@ -403,18 +404,7 @@ describe('mesh through a relay', { timeout: 60_000 }, () => {
           ...doc(target, eps, [caller], { pods: farPods }),
           nodeName: 'far',
         });
-        const outgoing = createMeshOutgoingPolicy(caller.mesh, {
-          namespace: 'default',
-          name: 'c',
-          ip: '10.42.5.2',
-        });
-        const res = await outgoing({
-          method: 'GET',
-          url: 'http://hello/',
-          headers: [],
-          body: new Uint8Array(),
-        });
-        assert.equal(Buffer.from(res.body).toString(), 'far-pod');
+        assert.equal(await getHelloFrom(caller, '10.42.5.2'), 'far-pod');
         assert.ok(
           caller.gossip.peers().includes(target.gossip.peerId),
           'admitted over the circuit',

@@ -9,6 +9,7 @@
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import { newRequirement, selectorFromLabelSelector } from '@wisp/api/labels/index.ts';
 import type { Selector } from '@wisp/api/labels/index.ts';
+import type { ClusterView } from './cluster-view.ts';
 import type { PodNeeds } from './filters.ts';
 import { matchesNodeSelector } from './node-affinity.ts';
 import { HARD_EFFECTS, untoleratedTaint } from './taints.ts';
@@ -91,4 +92,31 @@ export function inclusionOf(
       !taints || !untoleratedTaint(node.spec?.taints, needs.tolerations, HARD_EFFECTS);
     return constraints.map((c) => (!c.honorNodeAffinity || fits) && (!c.honorTaints || tolerates));
   };
+}
+
+/** Per constraint, the domain (topology value) a node counts in, or undefined where it does not. */
+export type NodeDomains = readonly (string | undefined)[];
+
+/**
+ * Adds every pod of `namespace` that is not terminating and sits on a node in `domains` to
+ * that node's domain, per constraint whose selector it matches. `counts[i]` must already hold
+ * each domain it may be asked to add to.
+ */
+export function countMatchingPods(
+  namespace: string,
+  view: ClusterView,
+  constraints: readonly SpreadConstraint[],
+  domains: ReadonlyMap<string, NodeDomains>,
+  counts: Map<string, number>[],
+): void {
+  for (const p of view.pods.inNamespace(namespace)) {
+    const d = domains.get(p.spec?.nodeName ?? '');
+    if (!d || p.metadata?.deletionTimestamp) continue;
+    for (let i = 0; i < d.length; i++) {
+      const value = d[i];
+      if (value !== undefined && constraints[i].selector.matches(p.metadata?.labels)) {
+        counts[i].set(value, counts[i].get(value)! + 1);
+      }
+    }
+  }
 }

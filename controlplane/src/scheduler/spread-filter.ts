@@ -12,8 +12,8 @@ import type { ClusterView } from './cluster-view.ts';
 import { nodeName } from './cluster-view.ts';
 import { SPREAD_MISSING_LABEL_REASON, SPREAD_REASON } from './fit-error.ts';
 import type { PodNeeds } from './filters.ts';
-import { hasAllKeys, inclusionOf } from './spread-constraints.ts';
-import type { SpreadConstraint } from './spread-constraints.ts';
+import { countMatchingPods, hasAllKeys, inclusionOf } from './spread-constraints.ts';
+import type { NodeDomains, SpreadConstraint } from './spread-constraints.ts';
 import type { Node, Pod } from './types.ts';
 
 export interface SpreadFilterState {
@@ -31,9 +31,6 @@ export interface SpreadFailure {
   /** Missing labels cannot change by moving pods; a skew can. */
   readonly resolvable: boolean;
 }
-
-/** Per constraint, the domain of one node, or undefined where the constraint skips it. */
-type NodeDomains = readonly (string | undefined)[];
 
 /**
  * The domains of every node carrying all the keys, by node name. Each eligible domain enters
@@ -70,16 +67,7 @@ export function spreadFilterState(
 ): SpreadFilterState {
   const counts = constraints.map(() => new Map<string, number>());
   const domains = eligibleDomains(pod, needs, view.nodes, constraints, counts);
-  for (const p of view.pods.inNamespace(pod.metadata?.namespace ?? '')) {
-    const d = domains.get(p.spec?.nodeName ?? '');
-    if (!d || p.metadata?.deletionTimestamp) continue;
-    for (let i = 0; i < d.length; i++) {
-      const value = d[i];
-      if (value !== undefined && constraints[i].selector.matches(p.metadata?.labels)) {
-        counts[i].set(value, counts[i].get(value)! + 1);
-      }
-    }
-  }
+  countMatchingPods(pod.metadata?.namespace ?? '', view, constraints, domains, counts);
   const minimum = constraints.map((c, i) => (counts[i].size < c.minDomains ? 0 : least(counts[i])));
   const self = constraints.map((c) => (c.selector.matches(pod.metadata?.labels) ? 1 : 0));
   return { constraints, counts, minimum, self };

@@ -11,8 +11,13 @@ import type { ClusterView } from './cluster-view.ts';
 import { nodeName } from './cluster-view.ts';
 import type { PodNeeds } from './filters.ts';
 import { MAX_NODE_SCORE } from './scores.ts';
-import { HOSTNAME_LABEL, hasAllKeys, inclusionOf } from './spread-constraints.ts';
-import type { SpreadConstraint } from './spread-constraints.ts';
+import {
+  HOSTNAME_LABEL,
+  countMatchingPods,
+  hasAllKeys,
+  inclusionOf,
+} from './spread-constraints.ts';
+import type { NodeDomains, SpreadConstraint } from './spread-constraints.ts';
 import type { Node, Pod } from './types.ts';
 
 function labelOf(labels: Readonly<Record<string, string>>, key: string): string | undefined {
@@ -52,9 +57,9 @@ function countedDomains(
   nodes: readonly Node[],
   constraints: readonly SpreadConstraint[],
   counts: readonly Map<string, number>[],
-): Map<string, readonly (string | undefined)[]> {
+): Map<string, NodeDomains> {
   const included = inclusionOf(pod, needs, constraints);
-  const domains = new Map<string, readonly (string | undefined)[]>();
+  const domains = new Map<string, NodeDomains>();
   for (const node of nodes) {
     const labels = node.metadata?.labels ?? {};
     const flags = hasAllKeys(node, constraints) ? included(node) : undefined;
@@ -77,16 +82,7 @@ function countPods(
   counts: Map<string, number>[],
 ): void {
   const domains = countedDomains(pod, needs, view.nodes, constraints, counts);
-  for (const p of view.pods.inNamespace(pod.metadata?.namespace ?? '')) {
-    const d = domains.get(p.spec?.nodeName ?? '');
-    if (!d || p.metadata?.deletionTimestamp) continue;
-    for (let i = 0; i < d.length; i++) {
-      const value = d[i];
-      if (value !== undefined && constraints[i].selector.matches(p.metadata?.labels)) {
-        counts[i].set(value, counts[i].get(value)! + 1);
-      }
-    }
-  }
+  countMatchingPods(pod.metadata?.namespace ?? '', view, constraints, domains, counts);
 }
 
 export function spreadConstraintScores(
