@@ -193,6 +193,16 @@ describe('NoiseFrameSplitter', () => {
     }
   });
 
+  it('holds a large frame arriving a byte at a time and yields it once, whole', () => {
+    const body = randomBytes(3000);
+    const whole = frame(body);
+    const splitter = new NoiseFrameSplitter();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < whole.length; i++) out.push(...splitter.decode(whole.subarray(i, i + 1)));
+    assert.equal(out.length, 1);
+    assert.deepEqual(Buffer.from(out[0]), body);
+  });
+
   it('skips empty frames', () => {
     const read = Buffer.concat([frame(new Uint8Array(0)), frame(Buffer.from('x'))]);
     assert.deepEqual([...new NoiseFrameSplitter().decode(read)].length, 1);

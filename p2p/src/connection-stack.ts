@@ -70,17 +70,25 @@ interface NoiseMessageStream {
  * Splits the bytes read into Noise frames (a 2-byte big-endian length, then that many bytes).
  * Noise's own splitter copies every read into a list and signals "frame incomplete" by
  * throwing a RangeError it catches, a new one with a stack trace per read: 3.5% of a proxied
- * request. Whole frames here are views of the read buffer (Noise decrypts them in place); only
- * a frame cut across reads is copied.
+ * request. Whole frames here are views of the read buffer (Noise decrypts them in place); a
+ * frame cut across reads is copied once, when its last byte arrives.
  */
 export class NoiseFrameSplitter {
-  #rest: Uint8Array | undefined;
+  /** The start of a frame cut across reads, kept as read until the whole frame is here. */
+  #parts: Uint8Array[] = [];
+  #partsBytes = 0;
 
   *decode(data: Uint8Array | Uint8ArrayList): Generator<Uint8Array> {
     let buf = data instanceof Uint8Array ? data : data.subarray();
-    if (this.#rest) {
-      buf = Buffer.concat([this.#rest, buf]);
-      this.#rest = undefined;
+    if (this.#partsBytes > 0) {
+      this.#parts.push(buf);
+      this.#partsBytes += buf.byteLength;
+      const end = this.#firstFrameEnd();
+      if (end === undefined || this.#partsBytes < end) return;
+      // One copy per cut frame, however many reads it took.
+      buf = Buffer.concat(this.#parts, this.#partsBytes);
+      this.#parts = [];
+      this.#partsBytes = 0;
     }
     let at = 0;
     while (buf.byteLength - at >= 2) {
@@ -89,8 +97,19 @@ export class NoiseFrameSplitter {
       if (end > at + 2) yield buf.subarray(at + 2, end);
       at = end;
     }
-    // At most one partial frame (≤ 64 KiB + 2) waits for the next read.
-    if (at < buf.byteLength) this.#rest = buf.subarray(at);
+    if (at < buf.byteLength) {
+      this.#parts = [buf.subarray(at)];
+      this.#partsBytes = buf.byteLength - at;
+    }
+  }
+
+  /** Where the kept frame ends, once its 2-byte length has arrived. */
+  #firstFrameEnd(): number | undefined {
+    if (this.#partsBytes < 2) return undefined;
+    const [first, second] = this.#parts;
+    const hi = first[0];
+    const lo = first.byteLength > 1 ? first[1] : second[0];
+    return 2 + ((hi << 8) | lo);
   }
 }
 
