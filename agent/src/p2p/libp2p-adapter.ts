@@ -1,8 +1,9 @@
 /**
  * The agent's libp2p node: TCP, Noise, Yamux, identify, gossipsub, circuit relay v2 as a client
  * (and, at a site, optionally as a relay for its peers), mDNS for site-local discovery. This
- * file only chooses transports and services for the shared libp2p host (@wisp/p2p); admission,
- * limits, validation, framing and redialling live in `createHostedGossip` (core), shared with the control plane.
+ * file only adds its transports, discovery and services to the host both sides build alike
+ * (`hostFor`, @wisp/p2p); admission, limits, validation, framing and redialling live in
+ * `createHostedGossip` (core), shared with the control plane.
  *
  *   const gossip = createAgentGossip(
  *     { nodeKey, certPem, allowedTopics, bootstrap: [serverMultiaddr], mdns: true },
@@ -11,32 +12,14 @@
  *   await gossip.start();
  */
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
-import { identify } from '@libp2p/identify';
-
 import { mdns } from '@libp2p/mdns';
-
-import { tcp } from '@libp2p/tcp';
-
-import { type Libp2pOptions } from 'libp2p';
 import {
   createHostedGossip,
-  isTopicAllowed,
-  resolveGossipLimits,
   type NetworkGossip,
   type NetworkGossipComponents,
   type NetworkGossipInit,
 } from '@wisp/core';
-import {
-  Libp2pHost,
-  type Services,
-  connectionLimits,
-  gater,
-  nodePrivateKey,
-  pubsubService,
-  relayServerService,
-  secureChannel,
-  streamMuxer,
-} from '@wisp/p2p';
+import { hostFor, relayServerService } from '@wisp/p2p';
 
 export interface AgentGossipInit extends NetworkGossipInit {
   /** Discover site peers by mDNS and dial them. Default off. */
@@ -69,36 +52,17 @@ export function createAgentGossip(
   init: AgentGossipInit,
   components: AgentGossipComponents,
 ): AgentGossip {
-  const privateKey = nodePrivateKey(init.nodeKey);
-  const limits = resolveGossipLimits(init);
-  const options = (): Libp2pOptions<Services> => ({
-    privateKey,
-    start: false,
-    addresses: { listen: [...(init.listen ?? agentP2pDefaults.listen)] },
-    transports: [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [secureChannel()],
-    streamMuxers: [streamMuxer()],
-    connectionManager: connectionLimits(init, agentP2pDefaults),
-    connectionGater: gater(init.dialFilter),
-    peerDiscovery: init.mdns ? [mdns({ serviceTag: '_wisp._udp.local' })] : [],
-    services: {
-      identify: identify(),
-      pubsub: pubsubService(limits, init.heartbeatIntervalMs),
-      ...(init.relayServer
-        ? {
-            relay: relayServerService(
-              init.relayReservationsMax ?? agentP2pDefaults.relayReservationsMax,
-            ),
-          }
-        : {}),
-    },
-  });
-  const host = new Libp2pHost({
-    privateKey,
-    options,
-    topics: limits.allowedTopics,
-    allows: (topic) => isTopicAllowed(limits, topic),
+  const d = agentP2pDefaults;
+  const { host } = hostFor(init, {
+    defaults: d,
     dialDiscovered: init.mdns === true,
+    extras: () => ({
+      transports: [circuitRelayTransport()],
+      peerDiscovery: init.mdns ? [mdns({ serviceTag: '_wisp._udp.local' })] : [],
+      services: init.relayServer
+        ? { relay: relayServerService(init.relayReservationsMax ?? d.relayReservationsMax) }
+        : {},
+    }),
   });
   let certPem = init.certPem;
   // Read on every identity exchange, so a renewed certificate applies to the next connection.
