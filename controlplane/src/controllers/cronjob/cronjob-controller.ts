@@ -11,12 +11,13 @@ import { createController } from '../framework/controller.ts';
 import type { ReconcileResult } from '../framework/controller.ts';
 import { controllerRefOf } from '../replicaset/controller-ref.ts';
 import { createCacheBarrier } from '../daemonset/shared/cache-barrier.ts';
+import { reconcileCached } from '../daemonset/shared/cached-reconcile.ts';
 import type {
   WorkloadComponents,
   WorkloadController,
   WorkloadInit,
 } from '../daemonset/shared/components.ts';
-import { ownedChangeHandler, splitKey } from '../daemonset/shared/keys.ts';
+import { ownedChangeHandler } from '../daemonset/shared/keys.ts';
 import { writeStatus } from '../daemonset/shared/status-writer.ts';
 import type { JobObject } from '../job/job-labels.ts';
 import { JOBS, syncCronJob } from './cronjob-sync.ts';
@@ -35,39 +36,11 @@ export function createCronJobController(
   const cronJobs = c.informers.for(CRONJOBS);
   const jobs = c.informers.for(JOBS);
   const barrier = createCacheBarrier();
-  const recheckMs = init.cacheRecheckMs ?? 1000;
   const d: CronDeps = { c, cronJobs, jobs, barrier };
-
-  async function reconcile(key: string): Promise<ReconcileResult | void> {
-    const { namespace, name } = splitKey(key);
-    const cached = cronJobs.get(namespace, name) as CronJobObject | undefined;
-    if (!cached) {
-      barrier.forget(key);
-      return;
-    }
-    if (!barrier.caughtUp(key)) return { requeueAfterMs: recheckMs };
-    const cj = structuredClone(cached);
-    const owned = (jobs.list(namespace) as JobObject[]).filter(
-      (j) => controllerRefOf(j)?.uid === cj.metadata.uid,
-    );
-    const pass: CronPass = { d, key, cj, status: structuredClone(cj.status ?? {}) };
-    let requeueAfterMs: number | undefined;
-    let failure: unknown;
-    try {
-      await cleanupFinishedJobs(pass, owned);
-      requeueAfterMs = await syncCronJob(pass, owned);
-    } catch (e) {
-      failure = e;
-    }
-    await writeStatus(
-      { registry: c.registry, barrier, key, informer: cronJobs },
-      CRONJOBS,
-      cj,
-      pass.status,
-    );
-    if (failure) throw failure;
-    return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
-  }
+  const reconcile = reconcileCached<CronJobObject>(
+    { informer: cronJobs, barrier, cacheRecheckMs: init.cacheRecheckMs },
+    (key, cj) => reconcileCronJob(d, key, cj),
+  );
 
   const controller = createController(
     { name: 'cronjob', workers: init.workers },
@@ -76,4 +49,31 @@ export function createCronJobController(
   cronJobs.onChange((key) => controller.enqueue(key));
   jobs.onChange(ownedChangeHandler('CronJob', controller.enqueue));
   return { ...controller, reconcile };
+}
+
+async function reconcileCronJob(
+  d: CronDeps,
+  key: string,
+  cj: CronJobObject,
+): Promise<ReconcileResult | void> {
+  const owned = (d.jobs.list(cj.metadata.namespace) as JobObject[]).filter(
+    (j) => controllerRefOf(j)?.uid === cj.metadata.uid,
+  );
+  const pass: CronPass = { d, key, cj, status: structuredClone(cj.status ?? {}) };
+  let requeueAfterMs: number | undefined;
+  let failure: unknown;
+  try {
+    await cleanupFinishedJobs(pass, owned);
+    requeueAfterMs = await syncCronJob(pass, owned);
+  } catch (e) {
+    failure = e;
+  }
+  await writeStatus(
+    { registry: d.c.registry, barrier: d.barrier, key, informer: d.cronJobs },
+    CRONJOBS,
+    cj,
+    pass.status,
+  );
+  if (failure) throw failure;
+  return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
 }

@@ -6,26 +6,28 @@
  * `controller-revision-hash`; the revision is named `<ds>-<hash>`.
  */
 import { findResource } from '@wisp/api';
-import { isWispError } from '@wisp/core';
 import type { Informer } from '../../informer/informer.ts';
-import type { Registry } from '../../registry/registry.ts';
-import { FIELD_MANAGER, isControlledBy, newControllerRef } from '../replicaset/controller-ref.ts';
+import { isControlledBy } from '../replicaset/controller-ref.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
-import type { CacheBarrier } from './shared/cache-barrier.ts';
-import { deleteRevision } from './shared/revision-delete.ts';
 import {
-  CONTROLLER_REVISIONS,
   REVISION_HASH_LABEL,
   hashOf,
   maxRevision,
-  revisionName,
   revisionOf,
   sameData,
   sortRevisions,
   templatePatch,
 } from './shared/controller-history.ts';
 import type { ControllerRevision } from './shared/controller-history.ts';
-import { RevisionHashCollisionError, StaleObjectError } from './shared/errors.ts';
+import { RevisionHashCollisionError } from './shared/errors.ts';
+import {
+  createRevision,
+  deleteRevision,
+  modifyRevision,
+  newRevision,
+  renumberRevision,
+} from './shared/revision-writes.ts';
+import type { RevisionWriteContext } from './shared/revision-writes.ts';
 import { DAEMONSET_KIND, podHash } from './daemon-pods.ts';
 import type { DaemonSetObject } from './daemon-pods.ts';
 import type { PodControl } from './shared/pod-control.ts';
@@ -33,11 +35,7 @@ import { writeStatus } from './shared/status-writer.ts';
 
 const DAEMONSETS = findResource('apps', 'daemonsets')!;
 
-export interface HistoryContext {
-  readonly registry: Registry;
-  readonly barrier: CacheBarrier;
-  readonly key: string;
-  readonly revisions: Informer;
+export interface HistoryContext extends RevisionWriteContext {
   readonly daemonSets: Informer;
 }
 
@@ -66,46 +64,15 @@ export async function constructHistory(
     current.length === 0
       ? await snapshot(ctx, ds, patch, next)
       : await dedup(ctx, current, pods, podControl);
-  if (revisionOf(cur) < next) cur = await renumber(ctx, cur, next);
+  if (revisionOf(cur) < next) cur = await renumberRevision(ctx, cur, next);
   return { current: cur, old, hash: cur.metadata.labels?.[REVISION_HASH_LABEL] ?? '' };
 }
 
 /** Revisions written before the label existed get their name as hash, as upstream does. */
-async function labelRevision(
-  ctx: HistoryContext,
-  r: ControllerRevision,
-): Promise<ControllerRevision> {
-  return writeRevision(ctx, r, (cur) => {
+function labelRevision(ctx: HistoryContext, r: ControllerRevision): Promise<ControllerRevision> {
+  return modifyRevision(ctx, r, (cur) => {
     cur.metadata.labels = { ...cur.metadata.labels, [REVISION_HASH_LABEL]: cur.metadata.name! };
   });
-}
-
-async function renumber(ctx: HistoryContext, r: ControllerRevision, revision: number) {
-  return writeRevision(ctx, r, (cur) => {
-    cur.revision = revision;
-  });
-}
-
-async function writeRevision(
-  ctx: HistoryContext,
-  r: ControllerRevision,
-  change: (cur: ControllerRevision) => void,
-): Promise<ControllerRevision> {
-  const { object } = await ctx.registry.modify(
-    CONTROLLER_REVISIONS,
-    r.metadata.namespace,
-    r.metadata.name!,
-    (cur) => {
-      if (!cur || cur.metadata.uid !== r.metadata.uid) {
-        throw new StaleObjectError(CONTROLLER_REVISIONS, r.metadata.name!);
-      }
-      change(cur);
-      return cur;
-    },
-    { fieldManager: FIELD_MANAGER },
-  );
-  ctx.barrier.wrote(ctx.key, ctx.revisions, object.metadata.resourceVersion);
-  return object;
 }
 
 async function snapshot(
@@ -115,37 +82,15 @@ async function snapshot(
   revision: number,
 ): Promise<ControllerRevision> {
   const collisionCount = ds.status?.collisionCount ?? 0;
+  // The template, not the stored patch as for a StatefulSet: daemon pods carry this hash.
   const hash = hashOf(ds.spec?.template, collisionCount);
-  const name = revisionName(ds.metadata.name!, hash);
-  const ns = ds.metadata.namespace;
-  const cr: ControllerRevision = {
-    apiVersion: 'apps/v1',
-    kind: 'ControllerRevision',
-    metadata: {
-      name,
-      namespace: ns,
-      labels: { ...ds.spec?.template?.metadata?.labels, [REVISION_HASH_LABEL]: hash },
-      ...(ds.metadata.annotations ? { annotations: { ...ds.metadata.annotations } } : {}),
-      ownerReferences: [newControllerRef(ds, DAEMONSET_KIND)],
-    },
-    data: patch,
-    revision,
-  };
-  try {
-    const created = await ctx.registry.create(CONTROLLER_REVISIONS, ns, cr, {
-      fieldManager: FIELD_MANAGER,
-    });
-    ctx.barrier.wrote(ctx.key, ctx.revisions, created.metadata.resourceVersion);
-    return created;
-  } catch (e) {
-    if (!isWispError(e, 'ERR_ALREADY_EXISTS')) throw e;
-  }
-  const existing = await ctx.registry.get(CONTROLLER_REVISIONS, ns, name);
-  if (isControlledBy(existing, ds) && sameData(existing, patch)) return existing;
-  // Another revision holds the name: hash again with a higher collision count next time.
+  const cr = newRevision(ds, DAEMONSET_KIND, hash, patch, revision);
+  const { revision: stored, created } = await createRevision(ctx, cr);
+  if (created || (isControlledBy(stored, ds) && sameData(stored, patch))) return stored;
+  // Unlike a StatefulSet, which hashes again at once, the sync fails with the count raised.
   const status = { ...ds.status, collisionCount: collisionCount + 1 };
   await writeStatus({ ...ctx, informer: ctx.daemonSets }, DAEMONSETS, ds, status);
-  throw new RevisionHashCollisionError(name);
+  throw new RevisionHashCollisionError(cr.metadata.name!);
 }
 
 /** Keeps the highest-numbered of several equal revisions, moving pods of the others onto it. */
@@ -178,6 +123,7 @@ export async function cleanupHistory(
   old: readonly ControllerRevision[],
   pods: readonly PodObject[],
 ): Promise<void> {
+  // Live revisions count against the limit here, unlike a StatefulSet's: upstream's rules differ.
   let excess = old.length - (ds.spec?.revisionHistoryLimit ?? 10);
   if (excess <= 0) return;
   const live = new Set(pods.map(podHash));

@@ -1,11 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '@wisp/api';
-import { CONTROLLER_REVISIONS } from './shared/controller-history.ts';
+import {
+  CONTROLLER_REVISIONS,
+  REVISION_HASH_LABEL,
+  hashOf,
+  revisionName,
+  templatePatch,
+} from './shared/controller-history.ts';
 import { PODS } from './shared/pod-control.ts';
 import {
   NODES,
   createWorkloadTestKit,
+  foreignRevision,
   podTemplate,
   runningReady,
   testNode,
@@ -62,6 +69,16 @@ async function nodesWithPods(kit: WorkloadTestKit): Promise<string[]> {
 
 async function status(kit: WorkloadTestKit): Promise<Record<string, unknown>> {
   return (await kit.get(DAEMONSETS, 'default', 'agent')).status as Record<string, unknown>;
+}
+
+const setImage = (kit: WorkloadTestKit, image: string) =>
+  kit.setTemplate(DAEMONSETS, 'default', 'agent', podTemplate({ app: 'agent' }, image));
+
+type Revision = KubeObject & { revision: number };
+
+async function revisions(kit: WorkloadTestKit): Promise<Revision[]> {
+  const list = (await kit.list(CONTROLLER_REVISIONS, 'default')) as Revision[];
+  return list.sort((a, b) => a.revision - b.revision);
 }
 
 async function readyAll(kit: WorkloadTestKit): Promise<void> {
@@ -315,18 +332,77 @@ describe('DaemonSet controller', () => {
     const { kit, sync } = await setup([], ds);
     for (const image of ['agent:2', 'agent:3', 'agent:4']) {
       await sync();
-      await kit.registry.modify(DAEMONSETS, 'default', 'agent', (d) => {
-        (d!.spec as { template: unknown }).template = podTemplate({ app: 'agent' }, image);
-        return d!;
-      });
-      await kit.settle();
+      await setImage(kit, image);
     }
     await sync();
     await sync();
-    const revisions = (await kit.list(CONTROLLER_REVISIONS, 'default')) as (KubeObject & {
-      revision: number;
-    })[];
-    assert.deepEqual(revisions.map((r) => r.revision).sort(), [3, 4]);
+    assert.deepEqual(
+      (await revisions(kit)).map((r) => r.revision),
+      [3, 4],
+    );
+    await kit.stop();
+  });
+
+  it('renumbers the earlier revision to the top when the template returns to it', async () => {
+    const { kit, sync } = await setup([], daemonSet({ updateStrategy: { type: 'OnDelete' } }));
+    await sync();
+    const first = (await revisions(kit))[0].metadata.name;
+    await setImage(kit, 'agent:2');
+    await sync();
+    await setImage(kit, 'agent:1');
+    await sync();
+    const after = await revisions(kit);
+    assert.deepEqual(
+      after.map((r) => r.revision),
+      [2, 3],
+    );
+    assert.equal(after[1].metadata.name, first, 'the first revision, reused');
+    await kit.stop();
+  });
+
+  it('labels an owned revision written without its hash label with its name', async () => {
+    const { kit, sync } = await setup([]);
+    const ds = await kit.get(DAEMONSETS, 'default', 'agent');
+    const ref = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', controller: true };
+    await kit.create(CONTROLLER_REVISIONS, {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: {
+        name: 'agent-legacy',
+        namespace: 'default',
+        labels: { app: 'agent' },
+        ownerReferences: [{ ...ref, uid: ds.metadata.uid! }],
+      },
+      data: templatePatch(ds),
+      revision: 1,
+    });
+    await kit.settle();
+    await sync();
+    const after = await revisions(kit);
+    assert.deepEqual(
+      after.map((r) => [r.metadata.name, r.metadata.labels?.[REVISION_HASH_LABEL], r.revision]),
+      [['agent-legacy', 'agent-legacy', 1]],
+    );
+    await kit.stop();
+  });
+
+  it('raises collisionCount and hashes anew when another revision holds the name', async () => {
+    const { kit, controller, sync } = await setup([testNode('n1')]);
+    const template = (await kit.get(DAEMONSETS, 'default', 'agent')).spec as { template: unknown };
+    const taken = revisionName('agent', hashOf(template.template));
+    await kit.create(CONTROLLER_REVISIONS, foreignRevision(taken));
+    await kit.settle();
+    await assert.rejects(controller.reconcile(KEY), { code: 'ERR_CONFLICT' });
+    await kit.settle();
+    assert.equal((await status(kit)).collisionCount, 1);
+    await sync();
+    const hash = hashOf(template.template, 1);
+    assert.deepEqual(
+      (await revisions(kit)).map((r) => r.metadata.name),
+      [taken, revisionName('agent', hash)],
+    );
+    const labels = (await livePods(kit)).map((p) => p.metadata.labels?.[REVISION_HASH_LABEL]);
+    assert.deepEqual(labels, [hash]);
     await kit.stop();
   });
 });

@@ -16,14 +16,15 @@ import { createController } from '../framework/controller.ts';
 import type { ReconcileResult } from '../framework/controller.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
 import { createCacheBarrier } from './shared/cache-barrier.ts';
+import { reconcileCached } from './shared/cached-reconcile.ts';
 import { claim } from './shared/claim.ts';
 import type { WorkloadComponents, WorkloadController, WorkloadInit } from './shared/components.ts';
 import { sooner } from './shared/components.ts';
 import { CONTROLLER_REVISIONS } from './shared/controller-history.ts';
-import type { ControllerRevision } from './shared/controller-history.ts';
-import { keyOf, ownedChangeHandler, splitKey } from './shared/keys.ts';
+import { keyOf, ownedChangeHandler } from './shared/keys.ts';
 import { PODS, podControl } from './shared/pod-control.ts';
 import type { PodControl } from './shared/pod-control.ts';
+import { claimRevisions } from './shared/revision-writes.ts';
 import { slowStartBatch } from './shared/slow-start.ts';
 import { writeStatus } from './shared/status-writer.ts';
 import { cleanupHistory, constructHistory } from './daemon-history.ts';
@@ -60,21 +61,12 @@ export function createDaemonSetController(
     c.clock,
   );
   const burstMax = init.burstPodsMax ?? 250;
-  const recheckMs = init.cacheRecheckMs ?? 1000;
   const sync = { c, daemonSets, pods, nodes, revisions, barrier, backoff, burstMax };
-
-  async function reconcile(key: string): Promise<ReconcileResult | void> {
-    const { namespace, name } = splitKey(key);
-    const cached = daemonSets.get(namespace, name) as DaemonSetObject | undefined;
-    if (!cached) {
-      barrier.forget(key);
-      return;
-    }
-    if (!barrier.caughtUp(key)) return { requeueAfterMs: recheckMs };
+  const reconcile = reconcileCached<DaemonSetObject>(
+    { informer: daemonSets, barrier, cacheRecheckMs: init.cacheRecheckMs },
     // Pods and revisions go with the DaemonSet through garbage collection.
-    if (cached.metadata.deletionTimestamp) return;
-    return syncDaemonSet(sync, key, structuredClone(cached));
-  }
+    async (key, ds) => (ds.metadata.deletionTimestamp ? undefined : syncDaemonSet(sync, key, ds)),
+  );
 
   const controller = createController(
     { name: 'daemonset', workers: init.workers },
@@ -152,13 +144,9 @@ async function syncDaemonSet(
     { ...target, info: PODS },
     d.pods.list(ns),
   )) as PodObject[];
-  const claimedRevisions = (await claim(
-    { ...ctx, informer: d.revisions },
-    { ...target, info: CONTROLLER_REVISIONS },
-    d.revisions.list(ns),
-  )) as ControllerRevision[];
-  const control = podControl({ ...ctx, events: c.events, pods: d.pods }, ds);
   const historyCtx = { ...ctx, revisions: d.revisions, daemonSets: d.daemonSets };
+  const claimedRevisions = await claimRevisions(historyCtx, target);
+  const control = podControl({ ...ctx, events: c.events, pods: d.pods }, ds);
   const history = await constructHistory(historyCtx, ds, claimedRevisions, owned, control);
   const nodeList = d.nodes.list() as Node[];
   const byNode = podsByNode(owned);

@@ -1,7 +1,8 @@
 /**
  * The DaemonSet controller, and (under `shared/` and `test/`) the helpers the workload
  * controllers share:
- * cache barrier, claiming, pod control, controller history, status writes, the test kit.
+ * cache barrier and the reconcile prologue behind it, claiming, pod control, controller history
+ * and revision writes, status writes, the test kit.
  *
  *   const ds = createDaemonSetController({}, { registry, informers, clock, random, events });
  */

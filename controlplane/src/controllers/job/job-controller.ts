@@ -16,6 +16,7 @@ import type { ReconcileResult } from '../framework/controller.ts';
 import { controllerRefOf, FIELD_MANAGER } from '../replicaset/controller-ref.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
 import { createCacheBarrier } from '../daemonset/shared/cache-barrier.ts';
+import { reconcileCached } from '../daemonset/shared/cached-reconcile.ts';
 import type {
   WorkloadComponents,
   WorkloadController,
@@ -52,7 +53,6 @@ export function createJobController(
   const pods = c.informers.for(PODS);
   const barrier = createCacheBarrier();
   const backoff = new PodFailureBackoff(init, c.clock);
-  const recheckMs = init.cacheRecheckMs ?? 1000;
   const deps: JobSyncDeps = {
     c,
     jobs,
@@ -62,21 +62,22 @@ export function createJobController(
     podChangesMax: init.podChangesMax ?? 500,
   };
 
+  const reconcileJob = reconcileCached<JobObject>(
+    {
+      informer: jobs,
+      barrier,
+      cacheRecheckMs: init.cacheRecheckMs,
+      onGone: (key) => backoff.forget(key),
+    },
+    (key, job) =>
+      finishedCondition(job) ? syncFinishedJob(deps, key, job) : syncActiveJob(deps, key, job),
+  );
+
   async function reconcile(key: string): Promise<ReconcileResult | void> {
     if (key.startsWith(ORPHAN_POD_PREFIX)) {
       return syncOrphanPod(deps, key.slice(ORPHAN_POD_PREFIX.length));
     }
-    const { namespace, name } = splitKey(key);
-    const cached = jobs.get(namespace, name) as JobObject | undefined;
-    if (!cached) {
-      barrier.forget(key);
-      backoff.forget(key);
-      return;
-    }
-    if (!barrier.caughtUp(key)) return { requeueAfterMs: recheckMs };
-    const job = structuredClone(cached);
-    if (finishedCondition(job)) return syncFinishedJob(deps, key, job);
-    return syncActiveJob(deps, key, job);
+    return reconcileJob(key);
   }
 
   const controller = createController(

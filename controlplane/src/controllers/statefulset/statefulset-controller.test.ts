@@ -1,10 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '@wisp/api';
-import { CONTROLLER_REVISIONS } from '../daemonset/shared/controller-history.ts';
+import {
+  CONTROLLER_REVISIONS,
+  REVISION_HASH_LABEL,
+  hashOf,
+  revisionName,
+  templatePatch,
+} from '../daemonset/shared/controller-history.ts';
 import { PODS } from '../daemonset/shared/pod-control.ts';
 import {
   createWorkloadTestKit,
+  foreignRevision,
   podTemplate,
   runningReady,
 } from '../daemonset/test/workload-test-kit.ts';
@@ -61,13 +68,8 @@ async function status(kit: WorkloadTestKit): Promise<Record<string, unknown>> {
   return (await kit.get(STATEFULSETS, 'default', 'web')).status as Record<string, unknown>;
 }
 
-async function setTemplateImage(kit: WorkloadTestKit, image: string): Promise<void> {
-  await kit.registry.modify(STATEFULSETS, 'default', 'web', (s) => {
-    (s!.spec as { template: unknown }).template = podTemplate({ app: 'web' }, image);
-    return s!;
-  });
-  await kit.settle();
-}
+const setTemplateImage = (kit: WorkloadTestKit, image: string) =>
+  kit.setTemplate(STATEFULSETS, 'default', 'web', podTemplate({ app: 'web' }, image));
 
 const fingerprint = async (kit: WorkloadTestKit) =>
   (await allPods(kit)).map((p) => `${p.metadata.uid}@${p.metadata.resourceVersion}`).join();
@@ -269,6 +271,23 @@ describe('StatefulSet controller', () => {
     assert.equal(revisions.length, 2);
     assert.deepEqual(revisions.map((r) => r.revision).sort(), [2, 3]);
     assert.equal((await allPods(kit))[0].spec.containers[0].image, 'web:1');
+    await kit.stop();
+  });
+
+  it('hashes again with a higher collisionCount when another revision holds the name', async () => {
+    const { kit, sync } = await setup(statefulSet({ replicas: 1 }));
+    const data = templatePatch(await kit.get(STATEFULSETS, 'default', 'web'));
+    const taken = revisionName('web', hashOf(data));
+    await kit.create(CONTROLLER_REVISIONS, foreignRevision(taken));
+    await kit.settle();
+    await sync();
+    const name = revisionName('web', hashOf(data, 1));
+    const s = await status(kit);
+    assert.equal(s.collisionCount, 1);
+    assert.equal(s.updateRevision, name);
+    const revisions = await kit.list(CONTROLLER_REVISIONS, 'default');
+    assert.deepEqual(revisions.map((r) => r.metadata.name).sort(), [taken, name].sort());
+    assert.equal((await allPods(kit))[0].metadata.labels?.[REVISION_HASH_LABEL], name);
     await kit.stop();
   });
 });

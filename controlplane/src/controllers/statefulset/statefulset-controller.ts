@@ -16,6 +16,7 @@ import { nextAvailabilityInMs } from '../replicaset/pod-conditions.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
 import { createCacheBarrier } from '../daemonset/shared/cache-barrier.ts';
 import type { CacheBarrier } from '../daemonset/shared/cache-barrier.ts';
+import { reconcileCached } from '../daemonset/shared/cached-reconcile.ts';
 import { claim } from '../daemonset/shared/claim.ts';
 import type {
   WorkloadComponents,
@@ -23,10 +24,10 @@ import type {
   WorkloadInit,
 } from '../daemonset/shared/components.ts';
 import { CONTROLLER_REVISIONS } from '../daemonset/shared/controller-history.ts';
-import type { ControllerRevision } from '../daemonset/shared/controller-history.ts';
-import { keyOf, ownedChangeHandler, splitKey } from '../daemonset/shared/keys.ts';
+import { keyOf, ownedChangeHandler } from '../daemonset/shared/keys.ts';
 import { PODS, podControl } from '../daemonset/shared/pod-control.ts';
 import type { PodControl, PodEventText } from '../daemonset/shared/pod-control.ts';
+import { claimRevisions } from '../daemonset/shared/revision-writes.ts';
 import { writeStatus } from '../daemonset/shared/status-writer.ts';
 import { planStatefulSet } from './stateful-plan.ts';
 import type { StatefulAction } from './stateful-plan.ts';
@@ -54,19 +55,12 @@ export function createStatefulSetController(
   const pods = c.informers.for(PODS);
   const revisions = c.informers.for(CONTROLLER_REVISIONS);
   const barrier = createCacheBarrier();
-  const recheckMs = init.cacheRecheckMs ?? 1000;
   const deps: SyncDeps = { c, sets, pods, revisions, barrier };
-
-  async function reconcile(key: string): Promise<ReconcileResult | void> {
-    const { namespace, name } = splitKey(key);
-    const cached = sets.get(namespace, name) as StatefulSetObject | undefined;
-    if (!cached) {
-      barrier.forget(key);
-      return;
-    }
-    if (!barrier.caughtUp(key)) return { requeueAfterMs: recheckMs };
-    return syncStatefulSet(deps, key, structuredClone(cached));
-  }
+  // A set being deleted is still synced: planStatefulSet then only writes its status, as upstream.
+  const reconcile = reconcileCached<StatefulSetObject>(
+    { informer: sets, barrier, cacheRecheckMs: init.cacheRecheckMs },
+    (key, set) => syncStatefulSet(deps, key, set),
+  );
 
   const controller = createController(
     { name: 'statefulset', workers: init.workers },
@@ -112,13 +106,8 @@ async function syncStatefulSet(
     { ...target, info: PODS },
     members,
   )) as PodObject[];
-  const claimedRevisions = (await claim(
-    { ...ctx, informer: d.revisions },
-    { ...target, info: CONTROLLER_REVISIONS },
-    d.revisions.list(ns),
-  )) as ControllerRevision[];
   const revCtx = { ...ctx, revisions: d.revisions };
-  const revs = await statefulSetRevisions(revCtx, set, claimedRevisions);
+  const revs = await statefulSetRevisions(revCtx, set, await claimRevisions(revCtx, target));
   const nowMs = c.clock.now();
   const plan = planStatefulSet({
     set,

@@ -41,6 +41,8 @@ export interface WorkloadTestKit {
   create(info: ResourceInfo, obj: KubeObject): Promise<KubeObject>;
   list(info: ResourceInfo, namespace?: string): Promise<KubeObject[]>;
   get(info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject>;
+  /** Replaces a workload's pod template, as `kubectl set image` would, and settles. */
+  setTemplate(info: ResourceInfo, ns: string, name: string, template: object): Promise<void>;
   /** Replaces a pod's status as an agent would. */
   setPodStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
   /** Finishes a graceful pod deletion, as the agent does once the containers stopped. */
@@ -93,6 +95,14 @@ export async function createWorkloadTestKit(
     return true;
   }
 
+  async function settle(): Promise<void> {
+    for (let i = 0; i < SETTLE_TURNS_MAX; i++) {
+      if (await inSync()) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error('informer caches did not catch up with the store');
+  }
+
   return {
     clock,
     registry,
@@ -103,16 +113,17 @@ export async function createWorkloadTestKit(
     async stop() {
       await informers.stop();
     },
-    async settle() {
-      for (let i = 0; i < SETTLE_TURNS_MAX; i++) {
-        if (await inSync()) return;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      throw new Error('informer caches did not catch up with the store');
-    },
+    settle,
     create: (info, obj) => registry.create(info, obj.metadata.namespace, obj),
     list: async (info, ns) => (await registry.list(info, ns)).items,
     get: (info, ns, name) => registry.get(info, ns, name),
+    async setTemplate(info, ns, name, template) {
+      await registry.modify(info, ns, name, (o) => {
+        (o!.spec as { template: unknown }).template = template;
+        return o!;
+      });
+      await settle();
+    },
     async setPodStatus(ns, name, status) {
       const pods = findResource('', 'pods')!;
       await registry.modify(pods, ns, name, (pod) => ({ ...pod!, status }), {
@@ -151,6 +162,17 @@ export function runningReady(sinceMs: number): Record<string, unknown> {
   return {
     phase: 'Running',
     conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: at }],
+  };
+}
+
+/** A ControllerRevision nobody owns, holding content no workload has, to take up `name`. */
+export function foreignRevision(name: string, namespace = 'default'): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: { name, namespace },
+    data: { foreign: true },
+    revision: 1,
   };
 }
 
