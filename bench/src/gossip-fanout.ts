@@ -6,11 +6,12 @@
  * its new document. The baseline in the same run sends the very same signed documents straight to
  * each agent, one request stream per agent (all in flight at once), into a second DesiredSync.
  *
- * Everything shares one event loop, as separate machines would not. The distributor sends a
+ * Everything shares one event loop, as separate machines would not, unless `--agent-processes N`
+ * puts the agents in N child processes (the control plane stays here). The distributor sends a
  * round's documents as one signed batch per site, so each agent checks two signatures per round
  * (the batch and its own document) rather than one per node of its site.
  *
- *   node bench/src/gossip-fanout.ts --agents 10,50 --rounds 20
+ *   node bench/src/gossip-fanout.ts --agents 10,50 --rounds 20 [--agent-processes 2]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,24 +20,22 @@ import { parseArgs } from 'node:util';
 import nacl from 'tweetnacl';
 import type { KubeObject } from '@wisp/api/meta.ts';
 import { findResource } from '@wisp/api/resources.ts';
-import type { TrustedKeys } from '@wisp/api/wire/envelope.ts';
 import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
-import {
-  systemClock,
-  systemRandom,
-  type Gossip,
-  type NetworkGossip,
-  type VerifyPeer,
-} from '@wisp/core';
-import { createAgentGossip } from '@wisp/agent/p2p/libp2p-adapter.ts';
-import { DesiredSync } from '@wisp/agent/sync/desired-sync.ts';
+import { systemClock, systemRandom, type Gossip, type NetworkGossip } from '@wisp/core';
 import { createControlPlane, type ControlPlane } from '@wisp/controlplane/control-plane.ts';
 import { createControlPlaneGossip } from '@wisp/controlplane/p2p/libp2p-adapter.ts';
 import { zoneLabel } from '@wisp/controlplane/distributor/distributor.ts';
 import { loadOrCreateControlPlaneIdentity } from '@wisp/controlplane/join/control-plane-identity.ts';
 import { issueNodeCertificate } from '@wisp/controlplane/pki/node-cert.ts';
-import { createNodeTrust } from '@wisp/controlplane/pki/node-trust.ts';
 import { openSqliteStore } from '@wisp/controlplane/store/sqlite-store.ts';
+import {
+  spawnFanoutAgents,
+  startFanoutAgents,
+  type ArrivalKind,
+  type FanoutAgentSpec,
+  type FanoutAgents,
+  type FanoutContext,
+} from './fanout-agents.ts';
 import { percentile, runPool } from './stats.ts';
 
 const { values } = parseArgs({
@@ -46,12 +45,15 @@ const { values } = parseArgs({
     'warm-up-rounds': { type: 'string', default: '2' },
     /** One round (either path) gives up after this long. */
     'round-timeout-ms': { type: 'string', default: '60000' },
+    /** Run the agents in this many child processes instead of the bench's own. */
+    'agent-processes': { type: 'string', default: '0' },
   },
 });
 const agentCounts = values.agents!.split(',').map(Number);
 const rounds = Number(values.rounds);
 const warmUpRounds = Number(values['warm-up-rounds']);
 const roundTimeoutMs = Number(values['round-timeout-ms']);
+const agentProcesses = Number(values['agent-processes']);
 const p99TargetMs = 250;
 const site = 'bench';
 const directProtocol = '/wisp/bench/direct/1.0.0';
@@ -61,13 +63,6 @@ const random = systemRandom();
 const NODES = findResource('', 'nodes')!;
 const PODS = findResource('', 'pods')!;
 const CONFIGMAPS = findResource('', 'configmaps')!;
-
-interface Agent {
-  readonly nodeName: string;
-  readonly gossip: NetworkGossip;
-  readonly viaGossip: DesiredSync;
-  readonly viaDirect: DesiredSync;
-}
 
 /** Arrival times of one round, resolved once every agent has its document. */
 class Round {
@@ -79,9 +74,9 @@ class Round {
   constructor(expected: number) {
     this.expected = expected;
   }
-  arrived(nodeName: string): void {
+  arrived(nodeName: string, atMs: number): void {
     if (this.arrivals.has(nodeName)) return;
-    this.arrivals.set(nodeName, clock.monotonic());
+    this.arrivals.set(nodeName, atMs);
     if (this.arrivals.size === this.expected) this.done.resolve();
   }
   latencies(): number[] {
@@ -157,7 +152,7 @@ function recordingPublish(g: NetworkGossip): Gossip {
 interface Cluster {
   readonly cp: ControlPlane;
   readonly server: NetworkGossip;
-  readonly trusted: TrustedKeys;
+  readonly signingKey: FanoutContext['signingKey'];
   readonly dir: string;
 }
 
@@ -165,7 +160,7 @@ async function startCluster(): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'wisp-bench-fanout-'));
   const store = openSqliteStore({ path: join(dir, 'state.db'), clock });
   let server: NetworkGossip | undefined;
-  let trusted: TrustedKeys | undefined;
+  let signingKey: FanoutContext['signingKey'] | undefined;
   const cp: ControlPlane = createControlPlane(
     { dataDir: dir, port: 0, controllers: false },
     {
@@ -174,7 +169,7 @@ async function startCluster(): Promise<Cluster> {
       store,
       gossip: async (p2p) => {
         const key = p2p.nodeJoin.signingKey;
-        trusted = (keyId) => (keyId === key.keyId ? key.publicKey : undefined);
+        signingKey = { keyId: key.keyId, publicKey: key.publicKey };
         const id = await loadOrCreateControlPlaneIdentity(join(dir, 'pki'), {
           ca: cp.ca(),
           random,
@@ -193,10 +188,10 @@ async function startCluster(): Promise<Cluster> {
     },
   );
   await cp.start();
-  return { cp, server: server!, trusted: trusted!, dir };
+  return { cp, server: server!, signingKey: signingKey!, dir };
 }
 
-async function startAgent(cluster: Cluster, i: number, verifyPeer: VerifyPeer): Promise<Agent> {
+async function agentSpec(cluster: Cluster, i: number): Promise<FanoutAgentSpec> {
   const nodeName = nameOf(i);
   const nodeKey = random.bytes(32);
   const box = nacl.box.keyPair();
@@ -207,35 +202,19 @@ async function startAgent(cluster: Cluster, i: number, verifyPeer: VerifyPeer): 
     podCidr: `10.42.${i}.0/24`,
     site,
   });
-  const gossip = createAgentGossip(
-    { nodeKey, certPem, allowedTopics: [clusterTopic, siteTopic(site)], listen: loopback },
-    { clock, random, verifyPeer },
-  );
-  const sync = (sub: string, onApplied: () => void) =>
-    new DesiredSync(
-      {
-        nodeName,
-        site,
-        dataDir: join(cluster.dir, nodeName, sub),
-        serverPeerId: cluster.server.peerId,
-      },
-      {
-        gossip,
-        trusted: cluster.trusted,
-        x25519SecretKey: box.secretKey,
-        onDesired: onApplied,
-        onError: () => {},
-      },
-    );
-  const viaGossip = sync('gossip', () => gossipRound?.arrived(nodeName));
-  const viaDirect = sync('direct', () => directRound?.arrived(nodeName));
-  gossip.handle(directProtocol, (bytes) => {
-    viaDirect.ingest(bytes);
-    return new Uint8Array(0);
-  });
-  await gossip.start();
-  await viaGossip.start();
-  return { nodeName, gossip, viaGossip, viaDirect };
+  return { nodeName, nodeKey, certPem, boxSecretKey: box.secretKey };
+}
+
+/** The newest document each agent's gossip-fed sync holds. */
+const gossipRevisions = new Map<string, number>();
+
+function onArrival(kind: ArrivalKind, nodeName: string, atMs: number, revision: number): void {
+  if (kind === 'gossip') {
+    gossipRevisions.set(nodeName, revision);
+    gossipRound?.arrived(nodeName, atMs);
+  } else {
+    directRound?.arrived(nodeName, atMs);
+  }
 }
 
 async function waitFor(what: string, cond: () => boolean, withinMs = 30_000): Promise<void> {
@@ -269,16 +248,16 @@ interface Samples {
 
 const samples = (): Samples => ({ deliveries: [], allHeld: [], toFirstPublish: [], timeouts: 0 });
 
-async function gossipOnce(cluster: Cluster, agents: Agent[], n: number, s?: Samples) {
-  const before = agents.map((a) => a.viaGossip.revision);
-  gossipRound = new Round(agents.length);
+async function gossipOnce(cluster: Cluster, agents: FanoutAgents, n: number, s?: Samples) {
+  const before = new Map(gossipRevisions);
+  gossipRound = new Round(agents.peerIds.size);
   await cluster.cp.registry.modify(CONFIGMAPS, 'default', 'shared', () => sharedConfigMap(n));
   const ok = await finish(gossipRound);
   const round = gossipRound;
   gossipRound = undefined;
-  agents.forEach((a, i) => {
-    if (a.viaGossip.revision <= before[i]) throw new Error(`${a.nodeName}: no new revision`);
-  });
+  for (const [name, rev] of before) {
+    if ((gossipRevisions.get(name) ?? 0) <= rev) throw new Error(`${name}: no new revision`);
+  }
   if (!s) return;
   if (!ok) s.timeouts++;
   s.deliveries.push(...round.latencies());
@@ -288,13 +267,14 @@ async function gossipOnce(cluster: Cluster, agents: Agent[], n: number, s?: Samp
   }
 }
 
-async function directOnce(cluster: Cluster, agents: Agent[], s?: Samples) {
+async function directOnce(cluster: Cluster, agents: FanoutAgents, s?: Samples) {
   const distributor = cluster.cp.distributor()!;
-  const docs = agents.map((a) => distributor.latest(a.nodeName)!.bytes);
-  directRound = new Round(agents.length);
-  await Promise.all(
-    agents.map((a, i) => cluster.server.request(a.gossip.peerId, directProtocol, docs[i])),
-  );
+  const targets = [...agents.peerIds].map(([name, peerId]) => ({
+    peerId,
+    doc: distributor.latest(name)!.bytes,
+  }));
+  directRound = new Round(targets.length);
+  await Promise.all(targets.map((t) => cluster.server.request(t.peerId, directProtocol, t.doc)));
   const ok = await finish(directRound);
   const round = directRound;
   directRound = undefined;
@@ -307,28 +287,32 @@ async function directOnce(cluster: Cluster, agents: Agent[], s?: Samples) {
 async function runFor(agentCount: number): Promise<void> {
   const cluster = await startCluster();
   const { cp, server } = cluster;
-  const trust = createNodeTrust(
-    { caPem: cp.ca().certPem },
-    { clock, revocations: { isRevoked: () => false } },
-  );
-  const verifyPeer: VerifyPeer = (certPem, peerId) => trust.isCertificateTrusted(certPem, peerId);
   await cp.registry.create(CONFIGMAPS, 'default', sharedConfigMap(0));
-  const agents: Agent[] = [];
+  gossipRevisions.clear();
+  let agents: FanoutAgents | undefined;
   try {
     for (let i = 0; i < agentCount; i++) {
       await cp.registry.create(NODES, undefined, nodeObject(nameOf(i)));
     }
     await runPool(agentCount, 16, (i) => cp.registry.create(PODS, 'default', podOn(nameOf(i))));
-    await runPool(
-      agentCount,
-      8,
-      async (i) => void agents.push(await startAgent(cluster, i, verifyPeer)),
+    const specs = await Promise.all(
+      Array.from({ length: agentCount }, (_, i) => agentSpec(cluster, i)),
     );
-    agents.sort((a, b) => a.nodeName.localeCompare(b.nodeName));
-    const address = server.addresses()[0];
-    await runPool(agentCount, 8, (i) => agents[i].gossip.dial(address));
+    const ctx: FanoutContext = {
+      site,
+      dir: cluster.dir,
+      caPem: cp.ca().certPem,
+      serverPeerId: server.peerId,
+      signingKey: cluster.signingKey,
+      directProtocol,
+    };
+    agents =
+      agentProcesses > 0
+        ? await spawnFanoutAgents(agentProcesses, ctx, specs, onArrival)
+        : await startFanoutAgents(ctx, specs, onArrival);
+    await agents.dial(server.addresses()[0]);
     await waitFor('admission of every agent', () => server.peers().length === agentCount);
-    await waitFor('every first document', () => agents.every((a) => a.viaGossip.revision > 0));
+    await waitFor('every first document', () => gossipRevisions.size === agentCount);
     // gossipsub's mesh forms over a few heartbeats (1 s each, the production setting).
     await clock.sleep(3000);
     for (let r = 0; r < warmUpRounds; r++) {
@@ -343,8 +327,7 @@ async function runFor(agentCount: number): Promise<void> {
     }
     report(agentCount, viaGossip, direct);
   } finally {
-    await Promise.all(agents.map((a) => a.viaGossip.stop().catch(() => {})));
-    await Promise.all(agents.map(async (a) => a.gossip.stop()));
+    await agents?.stop();
     await cp.stop();
     rmSync(cluster.dir, { recursive: true, force: true });
   }
@@ -362,7 +345,8 @@ function report(agentCount: number, viaGossip: Samples, direct: Samples) {
         `all ${agentCount} held ms p50 ${pct(s.allHeld, 50)}  p99 ${pct(s.allHeld, 99)}` +
         (s.timeouts ? `  TIMEOUTS ${s.timeouts}` : ''),
     );
-  console.log(`bench/gossip-fanout  agents=${agentCount} rounds=${rounds}`);
+  const where = agentProcesses > 0 ? `${agentProcesses} agent processes` : 'one process';
+  console.log(`bench/gossip-fanout  agents=${agentCount} rounds=${rounds} (${where})`);
   line('store write → gossip  :', viaGossip);
   line('direct stream per agent:', direct);
   const ratio = (p: number) =>
