@@ -55,6 +55,31 @@ export function streamCases(net: () => GossipTestNetwork): void {
     assert.deepEqual(froms, [a.peerId]);
   });
 
+  it('holds 100 streams of one protocol open with one peer at once', async () => {
+    // A NodePort with many keep-alive clients of one remote service holds a stream per client;
+    // libp2p's own per-protocol default (32 inbound) reset the 33rd.
+    const n = net();
+    const [a, b] = await pair(n);
+    b.handleStream(pipe, (stream) => void shout(stream).catch(() => undefined));
+    const count = 100;
+    const streams = await settled(
+      n,
+      Promise.all(Array.from({ length: count }, () => a.openStream(b.peerId, pipe))),
+    );
+    const answers = streams.map((s) => outcome(readAll(s)));
+    for (const [i, s] of streams.entries()) await s.send(bytes(`s${i}`));
+    for (const s of streams) await s.close();
+    await n.eventually(() => answers.every((x) => x.done), 10_000, 'every echo');
+    assert.deepEqual(
+      answers.flatMap((x, i) => (x.error ? [`stream ${i}: ${String(x.error)}`] : [])),
+      [],
+    );
+    assert.deepEqual(
+      answers.map((x) => text(x.value!)),
+      streams.map((_, i) => `S${i}`),
+    );
+  });
+
   it('moves a megabyte each way intact', async () => {
     const n = net();
     const [a, b] = await pair(n);
