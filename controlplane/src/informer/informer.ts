@@ -44,6 +44,14 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** The inverse of `objectKey`: a key without a slash names a cluster-scoped object (''). */
+export function splitObjectKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0
+    ? { namespace: '', name: key }
+    : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
 export function createInformer(init: InformerInit, components: InformerComponents): Informer {
   const { registry, clock } = components;
   const items = new Map<string, KubeObject>();

@@ -12,7 +12,7 @@ import type { Clock, Random } from '@wisp/core';
 import { isWispError, rfc3339 } from '@wisp/core';
 import type { ReconcileResult } from '../controllers/framework/controller.ts';
 import type { EventRecorder } from '../controllers/framework/events.ts';
-import type { Informer } from '../informer/informer.ts';
+import { splitObjectKey, type Informer } from '../informer/informer.ts';
 import type { bindPod } from '../registry/pod-binding.ts';
 import type { Registry } from '../registry/registry.ts';
 import { writePodScheduled } from './pod-scheduled.ts';
@@ -61,8 +61,8 @@ export function createPodReconciler(init: PodReconcilerInit, d: PodReconcilerDep
 
   async function reconcile(key: string): Promise<ReconcileResult | void> {
     d.cache.expire(d.clock.monotonic());
-    const [ns, name] = splitKey(key);
-    const obj = d.pods.get(ns, name);
+    const { namespace, name } = splitObjectKey(key);
+    const obj = d.pods.get(namespace, name);
     if (!obj || !d.needsNode(obj) || d.cache.isAssumed(key)) {
       unschedulable.delete(key);
       return;
@@ -132,10 +132,4 @@ export function createPodReconciler(init: PodReconcilerInit, d: PodReconcilerDep
   }
 
   return { reconcile, unschedulable };
-}
-
-/** `ns/name` → [ns, name]; a key without a slash names a cluster-scoped object. */
-export function splitKey(key: string): [string | undefined, string] {
-  const i = key.indexOf('/');
-  return i < 0 ? [undefined, key] : [key.slice(0, i), key.slice(i + 1)];
 }

@@ -19,11 +19,12 @@ import type { EventRecorder } from '../controllers/framework/events.ts';
 import type { InformerFactory } from '../informer/factory.ts';
 import { bindPod } from '../registry/pod-binding.ts';
 import type { Registry } from '../registry/registry.ts';
-import { createPodReconciler, splitKey } from './pod-reconciler.ts';
+import { createPodReconciler } from './pod-reconciler.ts';
 import { isTerminal } from './resources.ts';
 import { SchedulerCache } from './scheduler-cache.ts';
 import { dependsOnOtherPods, watchSchedulingInputs } from './scheduler-watch.ts';
 import type { Pod, ScoreWeights } from './types.ts';
+import { splitObjectKey } from '../informer/informer.ts';
 
 export interface SchedulerInit {
   /** Pods whose `spec.schedulerName` is this are ours (default `default-scheduler`). */
@@ -115,8 +116,8 @@ export function createScheduler(init: SchedulerInit, c: SchedulerComponents): Sc
     },
     retryPodDependent: () => {
       for (const key of reconciler.unschedulable.keys()) {
-        const [ns, name] = splitKey(key);
-        const pending = informers.pods.get(ns, name);
+        const { namespace, name } = splitObjectKey(key);
+        const pending = informers.pods.get(namespace, name);
         if (pending && dependsOnOtherPods(pending as Pod)) controller.enqueue(key);
       }
     },

@@ -8,7 +8,6 @@ import type { Selector } from '@wisp/api/labels/index.ts';
 import type { ReconcileResult } from '../framework/controller.ts';
 import { claimObjects, controllerRefOf, registryClaimOps } from '../replicaset/controller-ref.ts';
 import type { PodObject } from '../replicaset/pod-conditions.ts';
-import { splitKey } from '../replicaset/sync-replicaset.ts';
 import { getCondition, newCondition, setCondition } from './conditions.ts';
 import type { DeploymentSyncDeps } from './deps.ts';
 import { replicaSetGroups } from './new-replica-set.ts';
@@ -26,12 +25,13 @@ import {
 } from './types.ts';
 import type { DeploymentObject, ReplicaSetObject } from './types.ts';
 import { writeDeploymentStatus } from './writes.ts';
+import { splitObjectKey } from '../../informer/informer.ts';
 
 export async function syncDeployment(
   key: string,
   deps: DeploymentSyncDeps,
 ): Promise<ReconcileResult | void> {
-  const { namespace, name } = splitKey(key);
+  const { namespace, name } = splitObjectKey(key);
   const cached = deps.deployments.get(namespace, name);
   if (!cached) return;
   const d = structuredClone(cached) as DeploymentObject;

@@ -10,7 +10,7 @@ import type { KubeObject } from '@wisp/api';
 import type { Selector } from '@wisp/api/labels/index.ts';
 import { findResource, selectorFromLabelSelector } from '@wisp/api';
 import { isWispError } from '@wisp/core';
-import type { Informer } from '../../informer/informer.ts';
+import { splitObjectKey, type Informer } from '../../informer/informer.ts';
 import { createController } from '../framework/controller.ts';
 import type { ReconcileResult } from '../framework/controller.ts';
 import { controllerRefOf, FIELD_MANAGER } from '../replicaset/controller-ref.ts';
@@ -23,7 +23,7 @@ import type {
   WorkloadInit,
 } from '../daemonset/shared/components.ts';
 import { StaleObjectError } from '../daemonset/shared/errors.ts';
-import { keyOf, ownedChangeHandler, splitKey } from '../daemonset/shared/keys.ts';
+import { keyOf, ownedChangeHandler } from '../daemonset/shared/keys.ts';
 import { PODS, podControl } from '../daemonset/shared/pod-control.ts';
 import { finishedCondition } from './job-conditions.ts';
 import type { JobObject } from './job-labels.ts';
@@ -120,7 +120,7 @@ function needsOrphanCleanup(jobs: Informer, pod: PodObject): boolean {
 }
 
 async function syncOrphanPod(d: JobSyncDeps, podKey: string): Promise<void> {
-  const { namespace, name } = splitKey(podKey);
+  const { namespace, name } = splitObjectKey(podKey);
   const pod = d.pods.get(namespace, name) as PodObject | undefined;
   if (!pod || !hasTrackingFinalizer(pod)) return;
   const ref = controllerRefOf(pod);

@@ -11,7 +11,7 @@ import { isWispError } from '@wisp/core';
 import type { Clock } from '@wisp/core';
 import { ObjectNotFoundError } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/registry.ts';
-import type { Informer } from '../../informer/informer.ts';
+import { splitObjectKey, type Informer } from '../../informer/informer.ts';
 import type { ReconcileResult } from '../framework/controller.ts';
 import type { EventRecorder } from '../framework/events.ts';
 import {
@@ -41,16 +41,11 @@ export interface SyncReplicaSetDeps {
   readonly burstPodsMax: number;
 }
 
-export function splitKey(key: string): { namespace: string; name: string } {
-  const i = key.indexOf('/');
-  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
 export async function syncReplicaSet(
   key: string,
   deps: SyncReplicaSetDeps,
 ): Promise<ReconcileResult | void> {
-  const { namespace, name } = splitKey(key);
+  const { namespace, name } = splitObjectKey(key);
   const cached = deps.replicaSets.get(namespace, name) as ReplicaSetObject | undefined;
   if (!cached) {
     deps.expectations.forget(key);

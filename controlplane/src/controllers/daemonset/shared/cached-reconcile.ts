@@ -6,10 +6,9 @@
  *   const reconcile = reconcileCached({ informer: sets, barrier }, (key, set) => sync(key, set));
  */
 import type { KubeObject } from '@wisp/api';
-import type { Informer } from '../../../informer/informer.ts';
+import { splitObjectKey, type Informer } from '../../../informer/informer.ts';
 import type { ReconcileResult } from '../../framework/controller.ts';
 import type { CacheBarrier } from './cache-barrier.ts';
-import { splitKey } from './keys.ts';
 
 export interface CachedReconcileInit {
   /** The owners' cache. */
@@ -30,7 +29,7 @@ export function reconcileCached<T extends KubeObject>(
   const { informer, barrier } = init;
   const recheckMs = init.cacheRecheckMs ?? 1000;
   return async (key) => {
-    const { namespace, name } = splitKey(key);
+    const { namespace, name } = splitObjectKey(key);
     const cached = informer.get(namespace, name) as T | undefined;
     if (!cached) {
       barrier.forget(key);

@@ -4,13 +4,6 @@
 import type { KubeObject } from '@wisp/api';
 import { controllerRefOf } from '../../replicaset/controller-ref.ts';
 
-export function splitKey(key: string): { namespace: string; name: string } {
-  const i = key.indexOf('/');
-  return i < 0
-    ? { namespace: '', name: key }
-    : { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
 export function keyOf(obj: KubeObject): string {
   const ns = obj.metadata.namespace;
   return ns ? `${ns}/${obj.metadata.name}` : obj.metadata.name!;
