@@ -74,7 +74,10 @@ interface NoiseMessageStream {
  * frame cut across reads is copied once, when its last byte arrives.
  */
 export class NoiseFrameSplitter {
-  /** The start of a frame cut across reads, kept as read until the whole frame is here. */
+  /**
+   * The start of a frame cut across reads, kept as read until the whole frame is here: bounded
+   * by construction at one frame (a 16-bit length, so at most 64 KiB + 2).
+   */
   #parts: Uint8Array[] = [];
   #partsBytes = 0;
 
