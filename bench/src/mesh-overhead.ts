@@ -112,10 +112,11 @@ async function twoNodes(): Promise<MeasureResult[]> {
     await backend.call({ op: 'backend', podIp: backendIp, port: backendPort, name: 'b' });
     const out: MeasureResult[] = [];
     for (const path of [paths.direct, paths.same, paths.cross]) {
-      const result = client.call<MeasureResult>({ op: 'measure', spec: spec(path) });
-      out.push(
-        await result.catch((e: Error) => Promise.reject(new Error(`${path.name}: ${e.message}`))),
-      );
+      try {
+        out.push(await client.call<MeasureResult>({ op: 'measure', spec: spec(path) }));
+      } catch (e) {
+        throw new Error(`${path.name}: ${(e as Error).message}`, { cause: e });
+      }
     }
     return out;
   } finally {
