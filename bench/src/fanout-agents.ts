@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrustedKeys } from '@wisp/api/wire/envelope.ts';
 import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
-import { systemClock, systemRandom, type NetworkGossip } from '@wisp/core';
+import { systemClock, systemRandom, type NetworkGossip, type VerifyPeer } from '@wisp/core';
 import { createAgentGossip } from '@wisp/agent/p2p/libp2p-adapter.ts';
 import { DesiredSync } from '@wisp/agent/sync/desired-sync.ts';
-import { createNodeTrust } from '@wisp/controlplane/pki/node-trust.ts';
+import { agentVerifyPeer } from './mesh-nodes.ts';
 
 /** What every agent of a run shares. */
 export interface FanoutContext {
@@ -58,14 +58,11 @@ interface LocalAgent {
 async function startLocalAgent(
   ctx: FanoutContext,
   spec: FanoutAgentSpec,
+  verifyPeer: VerifyPeer,
   onArrival: (kind: ArrivalKind, nodeName: string, revision: number) => void,
 ): Promise<LocalAgent> {
   const clock = systemClock();
   const random = systemRandom();
-  const trust = createNodeTrust(
-    { caPem: ctx.caPem },
-    { clock, revocations: { isRevoked: () => false } },
-  );
   const gossip = createAgentGossip(
     {
       nodeKey: spec.nodeKey,
@@ -73,7 +70,7 @@ async function startLocalAgent(
       allowedTopics: [clusterTopic, siteTopic(ctx.site)],
       listen: loopback,
     },
-    { clock, random, verifyPeer: (cert, peer) => trust.isCertificateTrusted(cert, peer) },
+    { clock, random, verifyPeer },
   );
   const trusted: TrustedKeys = (keyId) =>
     keyId === ctx.signingKey.keyId ? ctx.signingKey.publicKey : undefined;
@@ -118,9 +115,10 @@ export async function startFanoutAgents(
   onArrival: OnArrival,
 ): Promise<FanoutAgents> {
   const clock = systemClock();
+  const verify = agentVerifyPeer(ctx.caPem);
   const agents = await Promise.all(
     specs.map((spec) =>
-      startLocalAgent(ctx, spec, (kind, name, rev) =>
+      startLocalAgent(ctx, spec, verify, (kind, name, rev) =>
         onArrival(kind, name, clock.monotonic(), rev),
       ),
     ),
@@ -226,7 +224,8 @@ async function child(): Promise<void> {
             revision,
             atEpochMs: performance.timeOrigin + performance.now(),
           });
-        agents = await Promise.all(m.specs.map((s) => startLocalAgent(m.ctx, s, arrived)));
+        const verify = agentVerifyPeer(m.ctx.caPem);
+        agents = await Promise.all(m.specs.map((s) => startLocalAgent(m.ctx, s, verify, arrived)));
         send({
           op: 'started',
           peerIds: m.specs.map((s, i) => [s.nodeName, agents[i].gossip.peerId]),

@@ -16,12 +16,12 @@ import {
   type AgentGossip,
   type AgentGossipInit,
 } from '@wisp/agent/p2p/libp2p-adapter.ts';
+import { createPeerTrust } from '@wisp/agent/bootstrap/peer-trust.ts';
 import { createMesh, type Mesh, type MeshInit } from '@wisp/agent/mesh/mesh.ts';
 import { createPeerBook, type PeerBook } from '@wisp/agent/mesh/peer-book.ts';
 import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
 import { loadOrCreateCa, type ClusterCa } from '@wisp/controlplane/pki/index.ts';
 import { issueNodeCertificate } from '@wisp/controlplane/pki/node-cert.ts';
-import { createNodeTrust } from '@wisp/controlplane/pki/node-trust.ts';
 import { seededRandom, systemClock, type Random, type VerifyPeer } from '@wisp/core';
 
 export interface MeshNode {
@@ -76,15 +76,22 @@ export async function issueMeshIdentity(
   return { name, index, nodeKey, certPem, podCidr };
 }
 
-/** Starts an agent's libp2p node and mesh for `identity`, trusting peers the CA certified. */
+/**
+ * Peer admission as a real agent does it (`createPeerTrust`): peers whose certificate the CA
+ * signed. One per cluster or process, shared by its agents.
+ */
+export function agentVerifyPeer(caPem: string): VerifyPeer {
+  const trust = createPeerTrust({ caPem }, { clock });
+  return (cert, peer) => trust.isCertificateTrusted(cert, peer);
+}
+
+/** Starts an agent's libp2p node and mesh for `identity`, admitting the peers `verify` trusts. */
 export async function startMeshNode(
   identity: MeshIdentity,
-  caPem: string,
+  verify: VerifyPeer,
   random: Random,
   options: MeshNodeOptions = {},
 ): Promise<MeshNode> {
-  const trust = createNodeTrust({ caPem }, { clock, revocations: { isRevoked: () => false } });
-  const verify: VerifyPeer = (cert, peer) => trust.isCertificateTrusted(cert, peer);
   const book = createPeerBook();
   const gossip = createAgentGossip(
     {
@@ -115,11 +122,12 @@ export async function meshCluster(seed = 5): Promise<MeshCluster> {
   const random = seededRandom(seed);
   const dir = mkdtempSync(join(tmpdir(), 'wisp-mesh-'));
   const ca: ClusterCa = await loadOrCreateCa(dir, { clock, random, commonName: 'wisp-ca' });
+  const verify = agentVerifyPeer(ca.certPem);
   const nodes: MeshNode[] = [];
   return {
     async node(name, index, options = {}) {
       const identity = await issueMeshIdentity(ca, random, name, index);
-      const node = await startMeshNode(identity, ca.certPem, random, options);
+      const node = await startMeshNode(identity, verify, random, options);
       nodes.push(node);
       return node;
     },

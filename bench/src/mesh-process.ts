@@ -13,6 +13,7 @@ import type { MeshDocument } from '@wisp/agent/mesh/mesh-state.ts';
 import { seededRandom } from '@wisp/core';
 import { measureHttp, type MeasureSpec } from './http-measure.ts';
 import {
+  agentVerifyPeer,
   closeServer,
   podBackend,
   startMeshNode,
@@ -80,7 +81,8 @@ async function child(): Promise<void> {
     switch (op.op) {
       case 'agent': {
         const identity = { ...op.identity, nodeKey: Uint8Array.from(op.identity.nodeKey) };
-        node = await startMeshNode(identity, op.caPem, seededRandom(identity.index));
+        const verify = agentVerifyPeer(op.caPem);
+        node = await startMeshNode(identity, verify, seededRandom(identity.index));
         return { peerId: node.gossip.peerId, addresses: node.gossip.addresses() };
       }
       case 'dial': {
