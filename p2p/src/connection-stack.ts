@@ -35,6 +35,7 @@ import type {
   StreamMuxerFactory,
   Upgrader,
 } from '@libp2p/interface';
+import { gossipStreamDefaults } from '@wisp/core';
 
 /** Uint8ArrayList as far as this file uses it (a type-only stand-in: no extra dependency). */
 interface Uint8ArrayList {
@@ -47,10 +48,10 @@ export const windowUpdateBytesMin = 128 * 1024;
 
 /**
  * Streams one connection may carry at once, each way: libp2p's per-protocol registrar limit and
- * Yamux's per-connection one, set alike and equal to the hosted gossip's `streamsPerPeerMax`
- * default (which counts and refuses beyond it with a named error).
+ * Yamux's per-connection one, set to the hosted gossip's `streamsPerPeerMax` default (which
+ * counts and refuses beyond it with a named error), so libp2p never refuses first.
  */
-export const streamsPerConnectionMax = 1024;
+export const streamsPerConnectionMax = gossipStreamDefaults.streamsPerPeerMax;
 
 const frameTypeWindowUpdate = 1;
 
