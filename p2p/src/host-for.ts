@@ -11,14 +11,31 @@ import { tcp } from '@libp2p/tcp';
 import type { Libp2pOptions } from 'libp2p';
 import { isTopicAllowed, resolveGossipLimits, type NetworkGossipInit } from '@wisp/core';
 import { secureChannel, streamMuxer } from './connection-stack.ts';
-import {
-  Libp2pHost,
-  connectionLimits,
-  gater,
-  type ConnectionLimits,
-  type Services,
-} from './libp2p-host.ts';
+import { Libp2pHost, type Services } from './libp2p-host.ts';
 import { nodePrivateKey, pubsubService } from './services.ts';
+
+export type ConnectionLimits = Required<
+  Pick<
+    NetworkGossipInit,
+    'connectionsMax' | 'inboundConnectionsPerHostPerSecondMax' | 'pendingInboundConnectionsMax'
+  >
+>;
+
+function connectionLimits(init: NetworkGossipInit, defaults: ConnectionLimits) {
+  return {
+    maxConnections: init.connectionsMax ?? defaults.connectionsMax,
+    inboundConnectionThreshold:
+      init.inboundConnectionsPerHostPerSecondMax ?? defaults.inboundConnectionsPerHostPerSecondMax,
+    maxIncomingPendingConnections:
+      init.pendingInboundConnectionsMax ?? defaults.pendingInboundConnectionsMax,
+  };
+}
+
+function gater(dialFilter: ((address: string) => boolean) | undefined) {
+  return {
+    denyDialMultiaddr: (ma: { toString(): string }) => !(dialFilter?.(ma.toString()) ?? true),
+  };
+}
 
 export interface HostSide {
   /** Listen addresses and connection limits where the init leaves them out. */

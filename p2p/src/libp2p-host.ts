@@ -20,33 +20,9 @@ import {
   type ByteStream,
   type GossipHost,
   type GossipHostListener,
-  type NetworkGossipInit,
   type StreamHandler,
 } from '@wisp/core';
 import { streamsPerConnectionMax } from './connection-stack.ts';
-
-export type ConnectionLimits = Required<
-  Pick<
-    NetworkGossipInit,
-    'connectionsMax' | 'inboundConnectionsPerHostPerSecondMax' | 'pendingInboundConnectionsMax'
-  >
->;
-
-export function connectionLimits(init: NetworkGossipInit, defaults: ConnectionLimits) {
-  return {
-    maxConnections: init.connectionsMax ?? defaults.connectionsMax,
-    inboundConnectionThreshold:
-      init.inboundConnectionsPerHostPerSecondMax ?? defaults.inboundConnectionsPerHostPerSecondMax,
-    maxIncomingPendingConnections:
-      init.pendingInboundConnectionsMax ?? defaults.pendingInboundConnectionsMax,
-  };
-}
-
-export function gater(dialFilter: ((address: string) => boolean) | undefined) {
-  return {
-    denyDialMultiaddr: (ma: { toString(): string }) => !(dialFilter?.(ma.toString()) ?? true),
-  };
-}
 
 export interface Services extends Record<string, unknown> {
   pubsub: GossipSub;
