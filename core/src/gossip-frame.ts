@@ -4,7 +4,7 @@
  * cap as soon as the length arrives, before buffering it.
  *
  *   stream.send(encodeFrame(body));
- *   const reply = await readFrame(stream, requestBytesMax, 'response');
+ *   const reply = await readFrame(streamChunks(stream), requestBytesMax, 'response');
  */
 import { GossipMessageTooLargeError, GossipProtocolError } from './gossip-errors.ts';
 

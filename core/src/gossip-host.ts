@@ -4,17 +4,8 @@
  * request/response, peer events — once for both sides (STYLE rule 9: the adapters only wire).
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import type { ByteStream } from './byte-stream.ts';
 import type { GossipValidation } from './gossip.ts';
-
-/** One bidirectional stream of bytes, as a transport's stream protocol gives it. */
-export interface ByteStream extends AsyncIterable<Uint8Array> {
-  /** Resolves once the bytes are accepted for sending (waits while the send buffer is full). */
-  send(data: Uint8Array): Promise<void>;
-  /** Closes the writing side; the remote sees the end of its reads. */
-  close(): Promise<void>;
-  /** Resets both sides at once, discarding anything unsent. */
-  abort(error: Error): void;
-}
 
 /** What the host reports; set once, before `start`. */
 export interface GossipHostListener {

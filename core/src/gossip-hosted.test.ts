@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '@wisp/testkit';
 import { encodeFrame } from './gossip-frame.ts';
-import type { ByteStream, GossipHost, GossipHostListener, StreamHandler } from './gossip-host.ts';
+import type { ByteStream } from './byte-stream.ts';
+import type { GossipHost, GossipHostListener, StreamHandler } from './gossip-host.ts';
 import { createHostedGossip } from './gossip-hosted.ts';
 import { encodeIdentity, identityProtocol } from './gossip-identity.ts';
 import type { PeerEvent } from './gossip.ts';
@@ -11,19 +12,24 @@ import { seededRandom } from './random.ts';
 const goodPem = '-----BEGIN CERTIFICATE-----\ngood\n-----END CERTIFICATE-----\n';
 const badPem = '-----BEGIN CERTIFICATE-----\nbad\n-----END CERTIFICATE-----\n';
 
-/** A stream that yields `incoming` and records what is sent back. */
+/** A stream that delivers `incoming`, then ends, and records what is sent back. */
 function scripted(incoming: Uint8Array[]): ByteStream & { sent: Uint8Array[] } {
   const sent: Uint8Array[] = [];
   return {
     sent,
-    async send(d) {
+    send(d) {
       sent.push(d);
+      return true;
     },
+    onDrain: async () => {},
+    read(sink) {
+      for (const c of incoming) sink.data(c);
+      sink.end();
+    },
+    pause() {},
+    resume() {},
     async close() {},
     abort() {},
-    async *[Symbol.asyncIterator]() {
-      yield* incoming;
-    },
   };
 }
 

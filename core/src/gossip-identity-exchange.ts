@@ -5,7 +5,8 @@
 import type { Clock } from './clock.ts';
 import { clockDeadline, untilAborted } from './gossip-deadline.ts';
 import { encodeFrame, readFrame } from './gossip-frame.ts';
-import type { ByteStream, GossipHost } from './gossip-host.ts';
+import { sendAll, streamChunks, type ByteStream } from './byte-stream.ts';
+import type { GossipHost } from './gossip-host.ts';
 import {
   checkPeer,
   decodeIdentity,
@@ -37,9 +38,9 @@ export async function offerIdentity(
       host.openStream(peer, identityProtocol, limit.signal),
       limit.signal,
     );
-    await stream.send(encodeFrame(encodeIdentity(ctx.identity.certPem)));
+    await sendAll(stream, encodeFrame(encodeIdentity(ctx.identity.certPem)));
     await stream.close();
-    const verdict = readFrame(stream, verdictBytes, 'identity verdict');
+    const verdict = readFrame(streamChunks(stream), verdictBytes, 'identity verdict');
     return decodeVerdict(await untilAborted(verdict, limit.signal));
   } finally {
     limit.clear();
@@ -59,7 +60,7 @@ export async function answerIdentity(
   let admitted: boolean;
   try {
     const frame = await untilAborted(
-      readFrame(stream, identityBytesMax, 'identity certificate'),
+      readFrame(streamChunks(stream), identityBytesMax, 'identity certificate'),
       limit.signal,
     );
     admitted = await untilAborted(
@@ -72,7 +73,7 @@ export async function answerIdentity(
     limit.clear();
   }
   try {
-    await stream.send(encodeFrame(encodeVerdict(admitted)));
+    await sendAll(stream, encodeFrame(encodeVerdict(admitted)));
     await stream.close();
   } catch {
     // The verdict is a courtesy: the peer is admitted or disconnected either way.

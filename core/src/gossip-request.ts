@@ -12,7 +12,7 @@ import {
   GossipRemoteError,
 } from './gossip-errors.ts';
 import { encodeFrame, readFrame, readUint32 } from './gossip-frame.ts';
-import type { ByteStream } from './gossip-host.ts';
+import { sendAll, streamChunks, type ByteStream } from './byte-stream.ts';
 import type { RequestHandler } from './gossip.ts';
 
 export const requestStatus = { ok: 0, failed: 1, refused: 2, tooLarge: 3, noHandler: 4 } as const;
@@ -80,7 +80,7 @@ export async function serveRequest(
       return await reply(stream, encodeFailure(requestStatus.refused, 'peer not admitted'));
     }
     const request = await untilAborted(
-      readFrame(stream, ctx.requestBytesMax, `request ${protocol}`),
+      readFrame(streamChunks(stream), ctx.requestBytesMax, `request ${protocol}`),
       limit.signal,
     );
     limit.clear();
@@ -124,7 +124,7 @@ export async function runRequestHandler(
 }
 
 async function reply(stream: ByteStream, response: Uint8Array): Promise<void> {
-  await stream.send(encodeFrame(response));
+  await sendAll(stream, encodeFrame(response));
   await stream.close();
 }
 
@@ -154,8 +154,12 @@ export async function exchange(
   data: Uint8Array,
   requestBytesMax: number,
 ): Promise<Uint8Array> {
-  await stream.send(encodeFrame(data));
+  await sendAll(stream, encodeFrame(data));
   await stream.close();
-  const frame = await readFrame(stream, requestBytesMax + statusBytes, `response ${protocol}`);
+  const frame = await readFrame(
+    streamChunks(stream),
+    requestBytesMax + statusBytes,
+    `response ${protocol}`,
+  );
   return decodeResponse(frame, peer, protocol);
 }

@@ -3,15 +3,15 @@
  * adds for them, their limits, and the bookkeeping both implementations share — streams per peer
  * and an idle deadline on the injected Clock.
  *
- *   gossip.handleStream('/wisp/v1/mesh/tcp', (stream, from) => pipe(stream, socket));
+ *   gossip.handleStream('/wisp/v1/mesh/tcp', (stream, from) => splice(stream, socket));
  *   const stream = await gossip.openStream(peer, '/wisp/v1/mesh/tcp', { timeoutMs: 5000 });
- *   await stream.send(bytes);           // resolves when the peer's window has room
+ *   await sendAll(stream, bytes);       // waits while the peer's window is full
  *   await stream.close();               // half-close: the peer's reads end, ours go on
- *   for await (const chunk of stream) write(chunk);
+ *   for await (const chunk of streamChunks(stream)) write(chunk);
  */
 import type { Clock, TimerHandle } from './clock.ts';
 import { WispError } from './errors.ts';
-import type { ByteStream } from './gossip-host.ts';
+import type { ByteSink, ByteStream } from './byte-stream.ts';
 
 /** One duplex stream on an admitted connection. */
 export interface GossipStream extends ByteStream {
@@ -130,8 +130,10 @@ class TrackedStream implements GossipStream {
   readonly #ctx: TrackedContext;
   #lastActiveMs: number;
   #timer: TimerHandle | undefined;
+  #sink: ByteSink | undefined;
+  /** How the reads ended, once they did: kept for a sink that takes over afterwards. */
+  #ended: { readonly error?: Error } | undefined;
   #writeClosed = false;
-  #readEnded = false;
   #finished = false;
   #abortedWith: Error | undefined;
 
@@ -144,10 +146,28 @@ class TrackedStream implements GossipStream {
     this.#arm(ctx.idleMs);
   }
 
-  async send(data: Uint8Array): Promise<void> {
+  send(data: Uint8Array): boolean {
     this.#touch();
-    await this.#inner.send(data);
-    this.#touch();
+    return this.#inner.send(data);
+  }
+
+  onDrain(): Promise<void> {
+    return this.#inner.onDrain();
+  }
+
+  read(sink: ByteSink): void {
+    const first = this.#sink === undefined;
+    this.#sink = sink;
+    if (this.#ended) sink.end(this.#ended.error);
+    else if (first) this.#inner.read({ data: (c) => this.#data(c), end: (e) => this.#end(e) });
+  }
+
+  pause(): void {
+    this.#inner.pause();
+  }
+
+  resume(): void {
+    this.#inner.resume();
   }
 
   async close(): Promise<void> {
@@ -155,7 +175,7 @@ class TrackedStream implements GossipStream {
     try {
       await this.#inner.close();
     } finally {
-      if (this.#readEnded) this.#finish();
+      if (this.#ended && !this.#ended.error) this.#finish();
     }
   }
 
@@ -163,22 +183,22 @@ class TrackedStream implements GossipStream {
     this.#abortedWith ??= error;
     this.#finish();
     this.#inner.abort(error);
+    // Transports differ in how an aborted stream's reads end; ours always fail with the reason.
+    this.#end(error);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    try {
-      for await (const chunk of this.#inner) {
-        this.#touch();
-        yield chunk;
-      }
-    } catch (e) {
-      this.#finish();
-      throw this.#abortedWith ?? e;
-    }
-    // Transports differ in how an aborted stream's reads end; ours always fail with the reason.
-    if (this.#abortedWith) throw this.#abortedWith;
-    this.#readEnded = true;
-    if (this.#writeClosed) this.#finish();
+  #data(chunk: Uint8Array): void {
+    if (this.#ended) return;
+    this.#touch();
+    this.#sink!.data(chunk);
+  }
+
+  #end(error: Error | undefined): void {
+    if (this.#ended) return;
+    const failed = this.#abortedWith ?? error;
+    this.#ended = failed ? { error: failed } : {};
+    if (failed || this.#writeClosed) this.#finish();
+    this.#sink?.end(failed);
   }
 
   #touch(): void {

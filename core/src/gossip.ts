@@ -20,6 +20,7 @@ export * from './gossip-limits.ts';
 export * from './gossip-frame.ts';
 export * from './gossip-admission.ts';
 export * from './gossip-identity.ts';
+export * from './byte-stream.ts';
 export * from './gossip-host.ts';
 export * from './gossip-router.ts';
 export * from './gossip-hosted.ts';

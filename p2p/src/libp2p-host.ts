@@ -17,6 +17,7 @@ import {
   GossipPeerUnreachableError,
   gossipTopicScoreParams,
   PeerAddressTable,
+  type ByteSink,
   type ByteStream,
   type GossipHost,
   type GossipHostListener,
@@ -231,16 +232,42 @@ export interface ScoreParamsHolder {
   readonly score?: { readonly params: { readonly topics: Record<string, object> } };
 }
 
+/** A libp2p stream as core's `ByteStream`: the same shape, with one sink and one end. */
 export function byteStream(stream: Stream): ByteStream {
+  let sink: ByteSink | undefined;
+  let ended = false;
+  const end = (error?: Error): void => {
+    if (ended) return;
+    ended = true;
+    sink!.end(error);
+  };
+  // Pausing or resuming a stream whose reads already closed is moot; libp2p throws for it.
+  const readsOpen = () => stream.readStatus !== 'closed' && stream.readStatus !== 'closing';
   return {
-    async send(data) {
-      if (!stream.send(data)) await stream.onDrain();
+    send: (data) => stream.send(data),
+    onDrain: () => stream.onDrain(),
+    read(next) {
+      const first = sink === undefined;
+      sink = next;
+      if (!first) return;
+      stream.addEventListener('message', ({ data }) => {
+        if (!ended) sink!.data(data instanceof Uint8Array ? data : data.subarray());
+      });
+      // 'end' waits for bytes held back by a pause; a reset or abort ends with its 'close' error.
+      const broken = () => stream.status === 'aborted' || stream.status === 'reset';
+      stream.addEventListener('end', () => broken() || end());
+      stream.addEventListener('close', ({ error }) => {
+        if (error) end(error);
+        else if (stream.readableEnded) end();
+      });
+      // An end that came before the first sink: after libp2p hands over what it buffered (its
+      // own microtask, queued as the 'message' listener was added).
+      if (broken()) queueMicrotask(() => end(new Error(`stream ${stream.status} before reading`)));
+      else if (stream.readableEnded) queueMicrotask(() => end());
     },
+    pause: () => readsOpen() && stream.pause(),
+    resume: () => readsOpen() && stream.resume(),
     close: () => stream.close(),
     abort: (e) => stream.abort(e),
-    async *[Symbol.asyncIterator]() {
-      for await (const chunk of stream)
-        yield chunk instanceof Uint8Array ? chunk : chunk.subarray();
-    },
   };
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { GossipStream } from '@wisp/core';
+import { sendAll, streamChunks, type ByteSink, type GossipStream } from '@wisp/core';
 import {
   bytes,
   codeOf,
@@ -17,15 +17,15 @@ import {
 
 const pipe = '/wisp/test/pipe/1.0.0';
 
-async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function readAll(stream: GossipStream): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for await (const c of stream) chunks.push(c);
+  for await (const c of streamChunks(stream)) chunks.push(c);
   return Buffer.concat(chunks);
 }
 
 /** Echoes everything back upper-cased, then closes its side once the opener closed. */
 async function shout(stream: GossipStream): Promise<void> {
-  for await (const c of stream) await stream.send(bytes(text(c).toUpperCase()));
+  for await (const c of streamChunks(stream)) await sendAll(stream, bytes(text(c).toUpperCase()));
   await stream.close();
 }
 
@@ -47,8 +47,8 @@ export function streamCases(net: () => GossipTestNetwork): void {
     const s = await settled(n, a.openStream(b.peerId, pipe, { timeoutMs: 5000 }));
     assert.equal(s.peer, b.peerId);
     const answer = outcome(readAll(s));
-    await s.send(bytes('hello '));
-    await s.send(bytes('mesh'));
+    await sendAll(s, bytes('hello '));
+    await sendAll(s, bytes('mesh'));
     await s.close();
     await n.eventually(() => answer.done, 5000, 'the echo');
     assert.equal(text(answer.value!), 'HELLO MESH');
@@ -67,7 +67,7 @@ export function streamCases(net: () => GossipTestNetwork): void {
       Promise.all(Array.from({ length: count }, () => a.openStream(b.peerId, pipe))),
     );
     const answers = streams.map((s) => outcome(readAll(s)));
-    for (const [i, s] of streams.entries()) await s.send(bytes(`s${i}`));
+    for (const [i, s] of streams.entries()) await sendAll(s, bytes(`s${i}`));
     for (const s of streams) await s.close();
     await n.eventually(() => answers.every((x) => x.done), 10_000, 'every echo');
     assert.deepEqual(
@@ -87,7 +87,7 @@ export function streamCases(net: () => GossipTestNetwork): void {
     b.handleStream(pipe, (stream) => {
       void readAll(stream)
         .then(async (got) => {
-          await stream.send(got);
+          await sendAll(stream, got);
           await stream.close();
         })
         .catch(() => undefined);
@@ -97,7 +97,7 @@ export function streamCases(net: () => GossipTestNetwork): void {
     const sent = outcome(
       (async () => {
         for (let at = 0; at < big.byteLength; at += 16 * 1024) {
-          await s.send(big.subarray(at, at + 16 * 1024));
+          await sendAll(s, big.subarray(at, at + 16 * 1024));
         }
         await s.close();
       })(),
@@ -156,7 +156,7 @@ export function streamCases(net: () => GossipTestNetwork): void {
     const idleRead = outcome(readAll(idle));
     const busyRead = outcome(readAll(busy));
     for (let i = 0; i < 6; i++) {
-      await busy.send(bytes('.'));
+      await sendAll(busy, bytes('.'));
       await n.pass(150);
     }
     await n.eventually(() => idleRead.done, 5000, 'the idle abort');
@@ -164,5 +164,91 @@ export function streamCases(net: () => GossipTestNetwork): void {
     assert.ok(idleRead.error, 'the idle stream fails');
     assert.equal(busyRead.done, false, 'the busy stream is still open');
     busy.abort(new Error('done'));
+  });
+
+  it('holds bytes back while paused, then delivers them in order and the end', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    let inbound: GossipStream | undefined;
+    b.handleStream(pipe, (stream) => (inbound = stream));
+    const s = await settled(n, a.openStream(b.peerId, pipe));
+    await sendAll(s, bytes('first '));
+    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
+    const got: string[] = [];
+    let ended: { error?: Error } | undefined;
+    inbound!.read({ data: (c) => got.push(text(c)), end: (error) => (ended = { error }) });
+    await n.eventually(() => got.length > 0, 5000, 'the first bytes');
+    inbound!.pause();
+    await sendAll(s, bytes('second '));
+    await sendAll(s, bytes('third'));
+    await s.close();
+    // A round trip on a second stream of the same connection: by its answer, the bytes above
+    // reached the paused side.
+    b.handleStream(`${pipe}/echo`, (stream) => void shout(stream).catch(() => undefined));
+    const probe = await settled(n, a.openStream(b.peerId, `${pipe}/echo`));
+    const answer = outcome(readAll(probe));
+    await sendAll(probe, bytes('ping'));
+    await probe.close();
+    await n.eventually(() => answer.done, 5000, 'the probe');
+    assert.equal(got.join(''), 'first ', 'nothing delivered while paused');
+    assert.equal(ended, undefined, 'no end while bytes are held back');
+    inbound!.resume();
+    await n.eventually(() => ended !== undefined, 5000, 'the end after resume');
+    assert.equal(got.join(''), 'first second third');
+    assert.equal(ended!.error, undefined);
+  });
+
+  it('tells a sender the window is full while the reader is paused, and when it drains', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    let inbound: GossipStream | undefined;
+    let received = 0;
+    b.handleStream(pipe, (stream) => {
+      inbound = stream;
+      stream.read({ data: (c) => (received += c.byteLength), end: () => undefined });
+      stream.pause();
+    });
+    const s = await settled(n, a.openStream(b.peerId, pipe));
+    const chunk = new Uint8Array(64 * 1024);
+    let sent = 0;
+    // Bounded: well past any window (yamux's 256 KiB, the memory stream's) plus buffers.
+    while (s.send(chunk)) {
+      sent += chunk.byteLength;
+      assert.ok(sent < 64 * 1024 * 1024, 'send never reported a full window');
+    }
+    sent += chunk.byteLength;
+    const drained = outcome(s.onDrain());
+    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
+    await n.pass(n.quietMs);
+    assert.equal(drained.done, false, 'no drain while the reader is paused');
+    inbound!.resume();
+    await n.eventually(() => drained.done, 10_000, 'the drain after resume');
+    assert.equal(drained.error, undefined);
+    await n.eventually(() => received === sent, 10_000, 'every byte');
+    s.abort(new Error('done'));
+  });
+
+  it('hands the rest of a stream to a second reader, end included', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    const got: string[] = [];
+    let ended = false;
+    b.handleStream(pipe, (stream) => {
+      const rest: ByteSink = { data: (c) => got.push(`2:${text(c)}`), end: () => (ended = true) };
+      stream.read({
+        data(c) {
+          got.push(`1:${text(c)}`);
+          stream.read(rest);
+        },
+        end: () => got.push('1:end'),
+      });
+    });
+    const s = await settled(n, a.openStream(b.peerId, pipe));
+    await sendAll(s, bytes('header'));
+    await n.eventually(() => got.length === 1, 5000, 'the first chunk');
+    await sendAll(s, bytes('body'));
+    await s.close();
+    await n.eventually(() => ended, 5000, 'the end');
+    assert.deepEqual(got, ['1:header', '2:body']);
   });
 }

@@ -10,6 +10,7 @@ import {
   GossipPeerUnreachableError,
   GossipRequestTimeoutError,
   StreamTracker,
+  type ByteSink,
   type ByteStream,
   type Clock,
   type GossipStream,
@@ -156,11 +157,14 @@ class MemoryStreamEnd implements ByteStream {
   readonly peer: string;
   readonly #key: string;
   readonly #ctx: EndContext;
+  /** Arrived and not yet handed to a sink: before the first `read`, or while paused. */
   readonly #chunks: Uint8Array[] = [];
-  #wake: (() => void) | undefined;
-  #drained: (() => void) | undefined;
+  #sink: ByteSink | undefined;
+  #paused = false;
+  #drains: { resolve(): void; reject(e: Error): void }[] = [];
   #inFlightBytes = 0;
   #readDone = false;
+  #endDelivered = false;
   #writeDone = false;
   #error: Error | undefined;
 
@@ -170,15 +174,33 @@ class MemoryStreamEnd implements ByteStream {
     this.#ctx = ctx;
   }
 
-  async send(data: Uint8Array): Promise<void> {
+  send(data: Uint8Array): boolean {
     if (this.#error) throw this.#error;
     if (this.#writeDone) throw new ClosedError('stream: send after close');
     this.#inFlightBytes += data.byteLength;
     this.#ctx.send({ type: 'stream', key: this.#key, op: 'data', data: data.slice() });
-    while (this.#inFlightBytes > memoryStreamWindowBytesMax && !this.#error) {
-      await new Promise<void>((resolve) => (this.#drained = resolve));
-    }
-    if (this.#error) throw this.#error;
+    return this.#inFlightBytes <= memoryStreamWindowBytesMax;
+  }
+
+  onDrain(): Promise<void> {
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#inFlightBytes <= memoryStreamWindowBytesMax) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#drains.push({ resolve, reject }));
+  }
+
+  read(sink: ByteSink): void {
+    this.#sink = sink;
+    this.#endDelivered = false;
+    this.#flush();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#flush();
   }
 
   async close(): Promise<void> {
@@ -194,34 +216,20 @@ class MemoryStreamEnd implements ByteStream {
     this.broken(error);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    for (;;) {
-      const chunk = this.#chunks.shift();
-      if (chunk) {
-        this.#ctx.send({ type: 'stream', key: this.#key, op: 'ack', bytes: chunk.byteLength });
-        yield chunk;
-        continue;
-      }
-      if (this.#error) throw this.#error;
-      if (this.#readDone) return;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-  }
-
   deliver(data: Uint8Array): void {
     if (this.#readDone || this.#error) return;
     this.#chunks.push(data);
-    this.#poke();
+    this.#flush();
   }
 
   acked(bytes: number): void {
     this.#inFlightBytes -= bytes;
-    if (this.#inFlightBytes <= memoryStreamWindowBytesMax) this.#unblockSend();
+    if (this.#inFlightBytes <= memoryStreamWindowBytesMax) this.#settleDrains();
   }
 
   remoteEnded(): void {
     this.#readDone = true;
-    this.#poke();
+    this.#flush();
     this.#maybeGone();
   }
 
@@ -232,21 +240,34 @@ class MemoryStreamEnd implements ByteStream {
   broken(error: Error): void {
     if (this.#error) return;
     this.#error = error;
-    this.#poke();
-    this.#unblockSend();
+    // Unread bytes of a reset stream are discarded, as yamux does.
+    this.#chunks.length = 0;
+    this.#flush();
+    this.#settleDrains();
     this.#ctx.gone();
   }
 
-  #poke(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+  /** Hands over what waits, acknowledging each chunk (the sender's window) as it is taken. */
+  #flush(): void {
+    while (this.#sink && !this.#paused && this.#chunks.length > 0) {
+      const chunk = this.#chunks.shift()!;
+      this.#ctx.send({ type: 'stream', key: this.#key, op: 'ack', bytes: chunk.byteLength });
+      this.#sink.data(chunk);
+    }
+    const ended = this.#error !== undefined || (this.#readDone && this.#chunks.length === 0);
+    if (this.#sink && ended && !this.#endDelivered) {
+      this.#endDelivered = true;
+      this.#sink.end(this.#error);
+    }
   }
 
-  #unblockSend(): void {
-    const drained = this.#drained;
-    this.#drained = undefined;
-    drained?.();
+  #settleDrains(): void {
+    const drains = this.#drains;
+    this.#drains = [];
+    for (const d of drains) {
+      if (this.#error) d.reject(this.#error);
+      else d.resolve();
+    }
   }
 
   #maybeGone(): void {

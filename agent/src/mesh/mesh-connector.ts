@@ -7,7 +7,7 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
-import { encodeFrame, type Clock, type NetworkGossip } from '@wisp/core';
+import { encodeFrame, sendAll, type Clock, type NetworkGossip } from '@wisp/core';
 import { EndpointPicker } from './endpoint-picker.ts';
 import { MeshConnectError, failureOf } from './mesh-errors.ts';
 import type { MeshMetrics } from './mesh-metrics.ts';
@@ -24,7 +24,7 @@ import type { MeshState } from './mesh-state.ts';
 import { PeerDialer } from './peer-dialer.ts';
 import { ingressAllowed } from './network-policy.ts';
 import type { MeshEndpoint, MeshService } from './service-table.ts';
-import { GossipStreamDuplex } from './stream-duplex.ts';
+import type { Tunnel, Upstream } from './tunnel.ts';
 
 export type MeshGossip = Pick<
   NetworkGossip,
@@ -46,7 +46,8 @@ export interface ConnectorContext {
 }
 
 export interface Connected {
-  readonly socket: Duplex;
+  /** The pod's socket when it runs here, else a tunnel to its node. */
+  readonly upstream: Upstream;
   readonly endpoint: MeshEndpoint;
 }
 
@@ -77,9 +78,9 @@ export class MeshConnector {
       const endpoint = service && port && this.#picker.pick(service, port, source.ip, tried);
       if (!service || !port || !endpoint) break;
       try {
-        const socket = await this.connectEndpoint(service, endpoint, source);
+        const upstream = await this.connectEndpoint(service, endpoint, source);
         this.#ctx.metrics.opened(serviceKey);
-        return { socket, endpoint };
+        return { upstream, endpoint };
       } catch (e) {
         last = e;
         tried.add(endpoint.ip);
@@ -96,7 +97,7 @@ export class MeshConnector {
     service: Pick<MeshService, 'key'>,
     endpoint: MeshEndpoint,
     source: TunnelSource,
-  ): Promise<Duplex> {
+  ): Promise<Upstream> {
     const state = this.#ctx.state();
     const local = state.localPods.get(endpoint.ip);
     if (endpoint.nodeName === this.#ctx.nodeName || (!endpoint.nodeName && local)) {
@@ -122,7 +123,7 @@ export class MeshConnector {
     return this.#tunnel(endpoint.nodeName, header);
   }
 
-  async #tunnel(nodeName: string, header: TunnelHeader): Promise<Duplex> {
+  async #tunnel(nodeName: string, header: TunnelHeader): Promise<Tunnel> {
     const peer = this.#ctx.state().peers.get(nodeName);
     if (!peer) throw new MeshConnectError('no-route', `node ${nodeName}: no peer id known`);
     await this.#dialer.reach(peer.peerId, peer.addresses);
@@ -132,20 +133,19 @@ export class MeshConnector {
       .catch((e: unknown) => {
         throw new MeshConnectError('unreachable', `node ${nodeName}: ${String(e)}`, { cause: e });
       });
-    const it = stream[Symbol.asyncIterator]();
     const timer = this.#ctx.clock.setTimeout(
       () => stream.abort(new MeshConnectError('timeout', `node ${nodeName}: no tunnel reply`)),
       timeoutMs,
     );
     try {
-      await stream.send(encodeFrame(encodeJson(header)));
-      const { frame, rest } = await readFirstFrame(it, tunnelFrameBytesMax, 'tunnel reply');
+      await sendAll(stream, encodeFrame(encodeJson(header)));
+      const { frame, tunnel } = await readFirstFrame(stream, tunnelFrameBytesMax, 'tunnel reply');
       const reply = decodeTunnelReply(frame);
       if (!reply.ok) {
         stream.abort(new Error(reply.reason));
         throw new MeshConnectError(reply.code === 'denied' ? 'denied' : 'refused', reply.reason);
       }
-      return new GossipStreamDuplex(stream, it, rest);
+      return tunnel;
     } catch (e) {
       stream.abort(e instanceof Error ? e : new Error(String(e)));
       if (e instanceof MeshConnectError) throw e;

@@ -5,7 +5,7 @@
  * then connects to the pod and splices. Every refusal is answered with a reason.
  */
 import type { Clock, GossipStream } from '@wisp/core';
-import { encodeFrame } from '@wisp/core';
+import { encodeFrame, sendAll } from '@wisp/core';
 import type { ConnectLocal } from './mesh-connector.ts';
 import { failureOf } from './mesh-errors.ts';
 import type { MeshMetrics } from './mesh-metrics.ts';
@@ -20,8 +20,8 @@ import {
 import type { MeshState } from './mesh-state.ts';
 import { inCidr, ingressAllowed } from './network-policy.ts';
 import type { PeerFacts } from './peer-book.ts';
-import { splice } from './socket-splice.ts';
-import { GossipStreamDuplex } from './stream-duplex.ts';
+import { spliceTunnel } from './socket-splice.ts';
+import type { Tunnel } from './tunnel.ts';
 
 export interface InboundContext {
   readonly clock: Clock;
@@ -38,17 +38,16 @@ export async function serveTunnel(
   from: string,
   ctx: InboundContext,
 ): Promise<void> {
-  const it = stream[Symbol.asyncIterator]();
   const timer = ctx.clock.setTimeout(
     () => stream.abort(new Error('tunnel header: not within the deadline')),
     ctx.connectTimeoutMs,
   );
   let header: TunnelHeader;
-  let rest: Uint8Array;
+  let tunnel: Tunnel;
   try {
-    const first = await readFirstFrame(it, tunnelFrameBytesMax, 'tunnel header');
+    const first = await readFirstFrame(stream, tunnelFrameBytesMax, 'tunnel header');
     header = decodeTunnelHeader(first.frame);
-    rest = first.rest;
+    tunnel = first.tunnel;
   } catch (e) {
     ctx.clock.clearTimeout(timer);
     return refuse(stream, { ok: false, code: 'invalid', reason: String(e) });
@@ -68,13 +67,14 @@ export async function serveTunnel(
   } finally {
     ctx.clock.clearTimeout(timer);
   }
-  await stream.send(encodeFrame(encodeJson({ ok: true } satisfies TunnelReply))).catch(() => {
+  await sendAll(stream, encodeFrame(encodeJson({ ok: true } satisfies TunnelReply))).catch(() => {
     socket.destroy();
   });
   if (socket.destroyed) return;
   ctx.metrics.opened(header.service);
-  const result = await splice(new GossipStreamDuplex(stream, it, rest), socket);
-  ctx.metrics.bytes(header.service, result.bytesIn, result.bytesOut);
+  const result = await spliceTunnel(socket, tunnel);
+  // bytesIn counts the service's answers on both sides: here, from the pod into the tunnel.
+  ctx.metrics.bytes(header.service, result.bytesOut, result.bytesIn);
 }
 
 function refusal(
@@ -104,7 +104,7 @@ function refusal(
 
 async function refuse(stream: GossipStream, reply: TunnelReply): Promise<void> {
   try {
-    await stream.send(encodeFrame(encodeJson(reply)));
+    await sendAll(stream, encodeFrame(encodeJson(reply)));
     await stream.close();
   } catch {
     stream.abort(new Error('tunnel refused'));

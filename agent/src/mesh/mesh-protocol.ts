@@ -3,9 +3,12 @@
  * length-prefixed JSON header naming the destination pod and the calling pod; the receiver
  * answers one frame (`ok`, or why not) and from then on the stream carries the TCP bytes.
  *
- *   await stream.send(encodeFrame(encodeJson(header)));
- *   const { frame, rest } = await readFirstFrame(iterator, tunnelFrameBytesMax, 'reply');
+ *   await sendAll(stream, encodeFrame(encodeJson(header)));
+ *   const { frame, tunnel } = await readFirstFrame(stream, tunnelFrameBytesMax, 'reply');
  */
+import type { GossipStream } from '@wisp/core';
+import { Tunnel } from './tunnel.ts';
+
 export const meshProtocol = '/wisp/v1/mesh/tcp';
 export const tunnelFrameBytesMax = 16 * 1024;
 
@@ -61,25 +64,42 @@ export function decodeTunnelReply(bytes: Uint8Array): TunnelReply {
 }
 
 /**
- * Reads one frame from the start of a stream; bytes after it (the first of the payload) come
- * back as `rest`, and the iterator goes on from there.
+ * Reads one frame from the start of a stream, then pauses it: the bytes after the frame (the
+ * first of the payload) come back in a `Tunnel` that hands them and the rest of the stream to
+ * the next reader.
  */
-export async function readFirstFrame(
-  it: AsyncIterator<Uint8Array>,
+export function readFirstFrame(
+  stream: GossipStream,
   bytesMax: number,
   field: string,
-): Promise<{ frame: Uint8Array; rest: Uint8Array }> {
-  let buffered: Uint8Array = new Uint8Array(0);
-  for (;;) {
-    const next = await it.next();
-    if (next.done) throw new RangeError(`${field}: stream ended before the frame`);
-    buffered = concat(buffered, next.value);
-    if (buffered.byteLength < 4) continue;
-    const length = new DataView(buffered.buffer, buffered.byteOffset).getUint32(0);
-    if (length > bytesMax) throw new RangeError(`${field}: Too long: ${length} > ${bytesMax}`);
-    if (buffered.byteLength < 4 + length) continue;
-    return { frame: buffered.subarray(4, 4 + length), rest: buffered.subarray(4 + length) };
-  }
+): Promise<{ frame: Uint8Array; tunnel: Tunnel }> {
+  return new Promise((resolve, reject) => {
+    let buffered: Uint8Array = new Uint8Array(0);
+    let done = false;
+    const settle = (value: { frame: Uint8Array; tunnel: Tunnel } | Error): void => {
+      done = true;
+      stream.pause();
+      if (value instanceof Error) reject(value);
+      else resolve(value);
+    };
+    stream.read({
+      data(chunk) {
+        if (done) return;
+        buffered = concat(buffered, chunk);
+        if (buffered.byteLength < 4) return;
+        const length = new DataView(buffered.buffer, buffered.byteOffset).getUint32(0);
+        if (length > bytesMax) {
+          settle(new RangeError(`${field}: Too long: ${length} > ${bytesMax}`));
+        } else if (buffered.byteLength >= 4 + length) {
+          const frame = buffered.subarray(4, 4 + length);
+          settle({ frame, tunnel: new Tunnel(stream, buffered.subarray(4 + length)) });
+        }
+      },
+      end(error) {
+        if (!done) settle(error ?? new RangeError(`${field}: stream ended before the frame`));
+      },
+    });
+  });
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

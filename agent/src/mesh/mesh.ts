@@ -12,7 +12,6 @@
  *   mesh.setDesired(doc);                       // on every applied NodeDesired
  *   const policy = createMeshOutgoingPolicy(mesh, pod);  // for a wasm pod
  */
-import type { Duplex } from 'node:stream';
 import type { Clock, Startable } from '@wisp/core';
 import {
   connectPodLoopback,
@@ -24,6 +23,7 @@ import {
 import { serveTunnel } from './mesh-inbound.ts';
 import { MeshMetrics, meshMetricsText } from './mesh-metrics.ts';
 import { meshProtocol, type TunnelSource } from './mesh-protocol.ts';
+import type { Upstream } from './tunnel.ts';
 import { buildMeshState, emptyMeshState, type MeshDocument, type MeshState } from './mesh-state.ts';
 import { NodePortListeners } from './node-port-listeners.ts';
 import type { PeerBook } from './peer-book.ts';
@@ -67,7 +67,7 @@ export interface Mesh extends Startable {
     serviceKey: string,
     endpoint: MeshEndpoint,
     source: TunnelSource,
-  ): Promise<Duplex>;
+  ): Promise<Upstream>;
   readonly metrics: MeshMetrics;
   metricsText(): string;
   nodePorts(): number[];

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { MeshConnector } from './mesh-connector.ts';
 import type { MeshMetrics } from './mesh-metrics.ts';
-import { splice } from './socket-splice.ts';
+import { spliceUpstream } from './socket-splice.ts';
 
 export interface NodePortTarget {
   readonly serviceKey: string;
@@ -85,12 +85,12 @@ export class NodePortListeners {
     socket.pause();
     const source = { ip: stripV4Mapped(socket.remoteAddress ?? '') };
     try {
-      const { socket: upstream } = await this.#ctx.connector.connectService(
+      const { upstream } = await this.#ctx.connector.connectService(
         target.serviceKey,
         target.portName,
         source,
       );
-      const result = await splice(socket, upstream);
+      const result = await spliceUpstream(socket, upstream);
       this.#ctx.metrics.bytes(target.serviceKey, result.bytesIn, result.bytesOut);
     } catch {
       socket.destroy();

@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WispError } from '@wisp/core';
 import type { Mesh } from './mesh.ts';
 import type { TunnelSource } from './mesh-protocol.ts';
+import { asDuplex } from './tunnel.ts';
 import type { MeshEndpoint } from './service-table.ts';
 
 export interface MeshOutgoingRequest {
@@ -120,15 +121,15 @@ async function connectFor(
   }
   if (hit.kind === 'service') {
     const connected = await mesh.connectService(hit.service.key, hit.port.name, source);
-    return [connected.socket, hit.service.key];
+    return [asDuplex(connected.upstream), hit.service.key];
   }
   // Headless: straight to one ready endpoint, on the port the URL names.
   const endpoints = [...hit.service.endpoints.values()].flat();
   const chosen: MeshEndpoint | undefined = endpoints[0];
   if (!chosen) throw new Error(`service ${hit.service.key}: no ready endpoints`);
-  const socket = await mesh.connectEndpoint(hit.service.key, { ...chosen, port }, source);
+  const upstream = await mesh.connectEndpoint(hit.service.key, { ...chosen, port }, source);
   mesh.metrics.opened(hit.service.key);
-  return [socket, hit.service.key];
+  return [asDuplex(upstream), hit.service.key];
 }
 
 function exchange(

@@ -1,58 +1,61 @@
 /**
- * A GossipStream as a Node Duplex, so a tunnel plugs into `pipe`, `http.request`'s
- * `createConnection` and sockets alike. Reads pull from the stream only while Node wants more
- * (backpressure toward the peer's window); writes resolve when the stream accepted them.
- * Ending our side half-closes the stream; destroying it early resets it.
+ * A tunnel as a Node Duplex, for code that wants a socket (`http.request`'s `createConnection`).
+ * Reads pause the stream while Node's buffer is full (backpressure toward the peer's window);
+ * writes complete when the stream has room. Ending our side half-closes the stream; destroying
+ * it early resets it. A NodePort splices a tunnel directly (socket-splice.ts) instead.
  */
 import { Duplex } from 'node:stream';
 import type { GossipStream } from '@wisp/core';
+import type { Tunnel } from './tunnel.ts';
 
 export class GossipStreamDuplex extends Duplex {
+  readonly #tunnel: Tunnel;
   readonly #stream: GossipStream;
-  readonly #it: AsyncIterator<Uint8Array>;
-  #rest: Uint8Array | undefined;
-  #pulling = false;
+  #reading = false;
+  #paused = false;
   #readEnded = false;
   #writeEnded = false;
 
-  constructor(stream: GossipStream, it: AsyncIterator<Uint8Array>, rest?: Uint8Array) {
+  constructor(tunnel: Tunnel) {
     super({ allowHalfOpen: true });
-    this.#stream = stream;
-    this.#it = it;
-    this.#rest = rest && rest.byteLength > 0 ? rest : undefined;
+    this.#tunnel = tunnel;
+    this.#stream = tunnel.stream;
   }
 
   override _read(): void {
-    if (this.#pulling) return;
-    this.#pulling = true;
-    void this.#pull();
-  }
-
-  async #pull(): Promise<void> {
-    try {
-      if (this.#rest) {
-        const rest = this.#rest;
-        this.#rest = undefined;
-        if (!this.push(rest)) return;
-      }
-      for (;;) {
-        const next = await this.#it.next();
-        if (next.done) {
-          this.#readEnded = true;
-          this.push(null);
-          return;
-        }
-        if (!this.push(next.value)) return;
-      }
-    } catch (e) {
-      this.destroy(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      this.#pulling = false;
+    if (!this.#reading) {
+      this.#reading = true;
+      const sink = { data: (c: Uint8Array) => this.#data(c), end: (e?: Error) => this.#end(e) };
+      this.#tunnel.read(sink, () => this.#paused);
+    } else if (this.#paused) {
+      this.#paused = false;
+      this.#stream.resume();
     }
   }
 
+  #data(chunk: Uint8Array): void {
+    if (!this.push(chunk) && !this.#paused) {
+      this.#paused = true;
+      this.#stream.pause();
+    }
+  }
+
+  #end(error: Error | undefined): void {
+    this.#readEnded = true;
+    if (error) this.destroy(error);
+    else this.push(null);
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    this.#stream.send(chunk).then(() => cb(), cb);
+    let room: boolean;
+    try {
+      room = this.#stream.send(chunk);
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
+    if (room) cb();
+    else this.#stream.onDrain().then(() => cb(), cb);
   }
 
   override _final(cb: (e?: Error | null) => void): void {
