@@ -60,7 +60,9 @@ export function spliceTunnel(socket: Duplex, tunnel: Tunnel): Promise<SpliceResu
       if (streamEnded && socketClosed) resolve({ bytesOut, bytesIn, error });
     };
     const fail = (e: unknown): void => {
-      error ??= e instanceof Error ? e : new Error(String(e));
+      // Aborting ends the stream's reads with the error, which lands here again.
+      if (error) return;
+      error = e instanceof Error ? e : new Error(String(e));
       stream.abort(error);
       socket.destroy();
     };
