@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openWireMessage, type MeshPeer, type NodeDesired } from '@wisp/api/wire/messages.ts';
+import type { MeshPeer } from '@wisp/api/wire/messages.ts';
 import { fixture, nodeObject, podObject, type Agent, type Fixture } from './test/fixture.ts';
 
 let f: Fixture;
@@ -9,14 +9,7 @@ beforeEach(async () => {
 });
 afterEach(() => f.close());
 
-const open = (bytes: Uint8Array): NodeDesired =>
-  openWireMessage(
-    bytes,
-    (id) => (id === f.signingKeyId ? f.signingPublicKey : undefined),
-    'NodeDesired',
-  );
-
-const latest = (nodeName: string) => open(f.distributor.latest(nodeName)!.bytes);
+const latest = (nodeName: string) => f.openDesired(f.distributor.latest(nodeName)!.bytes);
 const revision = (nodeName: string) => f.distributor.latest(nodeName)!.revision;
 
 /** edge-a calls the `web` Service, whose only endpoint is a pod on edge-b. */
@@ -89,7 +82,7 @@ describe('distributor mesh peers', () => {
     await f.settle();
     assert.deepEqual(latest('edge-a').meshPeers, [peerOf(b, ['/ip4/192.168.1.20/tcp/4001'])]);
     assert.ok(
-      a.received.slice(sent).some((d) => open(d).revision === revision('edge-a')),
+      a.received.slice(sent).some((d) => f.openDesired(d).revision === revision('edge-a')),
       'edge-a received it',
     );
     assert.equal(revision('edge-b'), rb, 'the peer’s own document did not change');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openWireMessage, siteTopic, type NodeDesired } from '@wisp/api/wire/messages.ts';
+import { siteTopic } from '@wisp/api/wire/messages.ts';
 import { decodeEnvelope, openEnvelope } from '@wisp/api/wire/envelope.ts';
 import { findResource } from '@wisp/api';
 import { openSealedSecret } from './secret-seal.ts';
@@ -16,9 +16,6 @@ beforeEach(async () => {
   f = await fixture();
 });
 afterEach(() => f.close());
-
-const trusted = () => (id: string) => (id === f.signingKeyId ? f.signingPublicKey : undefined);
-const open = (bytes: Uint8Array): NodeDesired => openWireMessage(bytes, trusted(), 'NodeDesired');
 
 async function seed(): Promise<void> {
   await f.create('namespaces', {
@@ -64,7 +61,7 @@ describe('distributor documents', () => {
     const a = await f.agent('edge-a', 1);
     await f.startDistributor();
     await f.until(() => a.received.length > 0, 'document published');
-    const docs = a.received.map(open);
+    const docs = a.received.map(f.openDesired);
     const doc = docs.find((d) => d.nodeName === 'edge-a')!;
     assert.deepEqual(
       doc.pods.map((p) => p.metadata?.name),
@@ -89,7 +86,7 @@ describe('distributor documents', () => {
     await f.until(() => a.received.length > 0, 'document published');
     const env = decodeEnvelope(a.received[0]);
     const forged = { ...env, payload: Buffer.from('{"kind":"NodeDesired"}').toString('base64') };
-    assert.throws(() => openEnvelope(forged, trusted()), { name: 'SignatureError' });
+    assert.throws(() => openEnvelope(forged, f.trusted), { name: 'SignatureError' });
     assert.throws(() => openEnvelope(env, () => new Uint8Array(32).fill(9)), {
       name: 'SignatureError',
     });
@@ -100,8 +97,11 @@ describe('distributor documents', () => {
     const a = await f.agent('edge-a', 1);
     const relay = await f.agent('edge-b', 2);
     await f.startDistributor();
-    await f.until(() => relay.received.map(open).some((d) => d.nodeName === 'edge-a'), 'relay');
-    const doc = relay.received.map(open).find((d) => d.nodeName === 'edge-a')!;
+    await f.until(
+      () => relay.received.map(f.openDesired).some((d) => d.nodeName === 'edge-a'),
+      'relay',
+    );
+    const doc = relay.received.map(f.openDesired).find((d) => d.nodeName === 'edge-a')!;
     const sealed = doc.sealedSecrets[0];
     assert.ok(!sealed.box.includes(Buffer.from('hunter2').toString('base64')));
     assert.throws(() => openSealedSecret(sealed, relay.boxSecretKey), { name: 'SecretSealError' });
@@ -143,7 +143,7 @@ describe('distributor revisions', () => {
     const r2 = f.distributor.latest('edge-a')!.revision;
     assert.ok(r2 > r1, `${r2} > ${r1}`);
     assert.deepEqual(
-      open(f.distributor.latest('edge-a')!.bytes).pods.map((p) => p.metadata?.name),
+      f.openDesired(f.distributor.latest('edge-a')!.bytes).pods.map((p) => p.metadata?.name),
       ['web-a', 'web-a2'],
     );
   });
@@ -163,7 +163,7 @@ describe('distributor revisions', () => {
     await f.startDistributor();
     const r3 = f.distributor.latest('edge-b')!.revision;
     assert.ok(r3 > r1, `${r3} > ${r1}`);
-    assert.deepEqual(open(f.distributor.latest('edge-b')!.bytes).pods, []);
+    assert.deepEqual(f.openDesired(f.distributor.latest('edge-b')!.bytes).pods, []);
   });
 });
 
@@ -181,7 +181,7 @@ describe('catch-up protocol', () => {
       );
     const fresh = ask(0);
     await f.clock.advanceAsync(20);
-    assert.equal(open(await fresh).revision, held);
+    assert.equal(f.openDesired(await fresh).revision, held);
     const same = ask(held);
     await f.clock.advanceAsync(20);
     assert.equal((await same).byteLength, 0);
@@ -198,7 +198,7 @@ describe('revocations', () => {
     await f.startDistributor();
     f.revoke('edge-b');
     await f.until(() => got.length > 0, 'revocation');
-    const notice = decodeRevocation(openEnvelope(decodeEnvelope(got[0]), trusted()));
+    const notice = decodeRevocation(openEnvelope(decodeEnvelope(got[0]), f.trusted));
     assert.equal(notice.nodeName, 'edge-b');
   });
 });

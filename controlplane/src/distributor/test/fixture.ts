@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { findResource, type KubeObject } from '@wisp/api';
 import { peerIdFromEd25519, signingKeyId } from '@wisp/api/wire/identity.ts';
-import { clusterTopic, siteTopic } from '@wisp/api/wire/messages.ts';
+import {
+  clusterTopic,
+  openWireMessage,
+  siteTopic,
+  type NodeDesired,
+} from '@wisp/api/wire/messages.ts';
 import { seededRandom, type Random } from '@wisp/core';
 import { FakeClock, MemoryStore } from '@wisp/testkit';
 import { MemoryNetwork, type MemoryGossip } from '@wisp/testkit/memory-gossip.ts';
@@ -48,6 +53,10 @@ export interface Fixture {
   readonly peers: NodePeers;
   readonly signingPublicKey: Uint8Array;
   readonly signingKeyId: string;
+  /** The control plane's signing key, as agents trust it. */
+  readonly trusted: TrustedKeys;
+  /** A NodeDesired document the distributor signed, opened and checked as an agent does. */
+  openDesired(bytes: Uint8Array): NodeDesired;
   readonly revoked: Set<string>;
   distributor: Distributor;
   startDistributor(): Promise<Distributor>;
@@ -106,6 +115,8 @@ export async function fixture(): Promise<Fixture> {
     peers,
     signingPublicKey: signing.publicKey,
     signingKeyId: signingKey.keyId,
+    trusted: (id) => (id === signingKey.keyId ? signing.publicKey : undefined),
+    openDesired: (bytes) => openWireMessage(bytes, f.trusted, 'NodeDesired'),
     revoked,
     distributor: make(),
     async startDistributor() {
