@@ -7,11 +7,14 @@ import type { Libp2p, Stream } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import fc from 'fast-check';
+import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto';
 import {
   NoiseFrameSplitter,
   deferWindowUpdates,
+  noiseCrypto,
   secureChannel,
   streamMuxer,
+  wasmAeadBytesMax,
   windowUpdateBytesMin,
   type FrameHeader,
 } from './connection-stack.ts';
@@ -101,6 +104,38 @@ describe('connection stack over real TCP', () => {
     await sending;
     assert.equal(Buffer.compare(back, data), 0);
     await stream.close();
+  });
+});
+
+describe('noiseCrypto', () => {
+  const key = randomBytes(32);
+  const nonce = randomBytes(12);
+  const bytes = (b: Uint8Array | { subarray(): Uint8Array }) =>
+    Buffer.from(b instanceof Uint8Array ? b : b.subarray());
+
+  it("seals and opens as js-libp2p-noise's own crypto does, each side of the size switch", () => {
+    for (const length of [0, 100, wasmAeadBytesMax - 1, wasmAeadBytesMax, 60_000]) {
+      for (const ad of [new Uint8Array(0), randomBytes(32)]) {
+        const plaintext = randomBytes(length);
+        const ours = noiseCrypto.chaCha20Poly1305Encrypt(plaintext, nonce, ad, key);
+        const stock = defaultCrypto.chaCha20Poly1305Encrypt(plaintext, nonce, ad, key);
+        assert.deepEqual(bytes(ours), bytes(stock), `length ${length}`);
+        const opened = noiseCrypto.chaCha20Poly1305Decrypt(stock, nonce, ad, key);
+        assert.deepEqual(bytes(opened), plaintext, `length ${length}`);
+      }
+    }
+  });
+
+  it('throws on a forged message, small or large, as Noise expects of its crypto', () => {
+    for (const length of [100, 20_000]) {
+      const sealed = bytes(
+        noiseCrypto.chaCha20Poly1305Encrypt(randomBytes(length), nonce, new Uint8Array(0), key),
+      );
+      sealed[length - 1] ^= 0x80;
+      assert.throws(() =>
+        noiseCrypto.chaCha20Poly1305Decrypt(sealed, nonce, new Uint8Array(0), key),
+      );
+    }
   });
 });
 

@@ -123,6 +123,28 @@ export async function compileC(source: string, outCore: string): Promise<void> {
   await runTool('clang', [...flags, src, '-o', outCore]);
 }
 
+/**
+ * Compiles one freestanding C file (no libc, no imports) to a core wasm module, as the modules
+ * Wisp embeds are built: the same flags here and in their build scripts, so a test can check the
+ * embedded bytes are what the committed source compiles to.
+ */
+export async function compileFreestandingC(src: string, outCore: string): Promise<void> {
+  checkCToolchain();
+  // Compiled and linked in two steps: clang's driver runs binaryen's wasm-opt after linking
+  // whenever one is on PATH (node_modules/.bin has one), which would make the bytes depend on PATH.
+  const object = `${outCore}.o`;
+  await runTool('clang', ['--target=wasm32', '-O3', '-mbulk-memory', '-c', src, '-o', object]);
+  await runTool('wasm-ld', [
+    '--no-entry',
+    '-z',
+    'stack-size=16384',
+    '--strip-all',
+    object,
+    '-o',
+    outCore,
+  ]);
+}
+
 /** Assembles WAT text into a core wasm module. */
 export async function watToCore(source: string, outCore: string): Promise<void> {
   const src = `${outCore}.wat`;
