@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileFreestandingC, REPO_ROOT } from '@wisp/testkit/wasm-toolchain.ts';
 
-export const aeadSource = join(REPO_ROOT, 'p2p/src/aead/chacha20poly1305.c');
+const aeadSource = join(REPO_ROOT, 'p2p/src/aead/chacha20poly1305.c');
 const embedded = join(REPO_ROOT, 'p2p/src/aead/chacha20poly1305-wasm.ts');
 
 /** The module the committed C source compiles to. */
-export async function buildAeadWasm(): Promise<Buffer> {
+async function buildAeadWasm(): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'wisp-aead-'));
   try {
     const out = join(dir, 'chacha20poly1305.wasm');

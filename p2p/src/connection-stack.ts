@@ -40,7 +40,7 @@ import type {
   Upgrader,
 } from '@libp2p/interface';
 import { gossipStreamDefaults } from '@wisp/core';
-import { chachaPoly } from './aead/chacha20poly1305.ts';
+import { chachaPoly, tagBytes } from './aead/chacha20poly1305.ts';
 
 /** Uint8ArrayList as far as this file uses it (a type-only stand-in: no extra dependency). */
 interface Uint8ArrayList {
@@ -138,7 +138,7 @@ export const noiseCrypto: ICryptoInterface = {
     return chachaPoly.seal(k, nonce, ad, plaintext);
   },
   chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k, dst) {
-    const length = ciphertext.byteLength - 16;
+    const length = ciphertext.byteLength - tagBytes;
     if (length >= wasmAeadBytesMax || !chachaPoly.fits(length, ad)) {
       return nodeCrypto.chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k, dst);
     }

@@ -124,8 +124,8 @@ export async function compileC(source: string, outCore: string): Promise<void> {
 }
 
 /**
- * Compiles one freestanding C file (no libc, no imports) to a core wasm module, as the modules
- * Wisp embeds are built: the same flags here and in their build scripts, so a test can check the
+ * Compiles one freestanding C file (no libc, no imports) to a core wasm module: how the modules
+ * Wisp embeds are built (scripts/build-aead.ts), and how their tests rebuild them to check the
  * embedded bytes are what the committed source compiles to.
  */
 export async function compileFreestandingC(src: string, outCore: string): Promise<void> {

@@ -1,6 +1,6 @@
 /*
  * ChaCha20-Poly1305 AEAD (RFC 8439), the cipher of Noise_XX_25519_ChaChaPoly_SHA256, built to a
- * dependency-free wasm32 module (see build.ts). Every mesh frame between agents is one seal on one
+ * dependency-free wasm32 module (scripts/build-aead.ts). Every mesh frame between agents is one seal on one
  * side and one open on the other, mostly of 50-300 bytes, where the module js-libp2p-noise ships
  * spends about 1.1 µs per call in fixed cost and 6 ns per byte.
  *

@@ -141,25 +141,23 @@ describe('ChaCha20-Poly1305 (wasm)', () => {
     );
   });
 
-  it('embeds the module chacha20poly1305.c compiles to (npm run build:aead)', (t) => {
+  it('embeds the module chacha20poly1305.c compiles to (npm run build:aead)', async (t) => {
     const clang = spawnSync('clang', ['--version']).status === 0;
     if (!clang && process.env.CI !== 'true') {
       t.skip('install the Debian packages clang and lld to rebuild the module');
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), 'wisp-aead-test-'));
-    return (async () => {
-      try {
-        const out = join(dir, 'aead.wasm');
-        await compileFreestandingC(join(import.meta.dirname, 'chacha20poly1305.c'), out);
-        assert.equal(
-          readFileSync(out).toString('base64'),
-          chachaPolyWasm,
-          'the embedded module is stale: run `npm run build:aead`',
-        );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    })();
+    try {
+      const out = join(dir, 'aead.wasm');
+      await compileFreestandingC(join(import.meta.dirname, 'chacha20poly1305.c'), out);
+      assert.equal(
+        readFileSync(out).toString('base64'),
+        chachaPolyWasm,
+        'the embedded module is stale: run `npm run build:aead`',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
