@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { MeshPeer } from '@wisp/api/wire/messages.ts';
-import { fixture, nodeObject, podObject, type Agent, type Fixture } from './test/fixture.ts';
+import { fixture, podObject, type Agent, type Fixture } from './test/fixture.ts';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -14,13 +14,7 @@ const revision = (nodeName: string) => f.distributor.latest(nodeName)!.revision;
 
 /** edge-a calls the `web` Service, whose only endpoint is a pod on edge-b. */
 async function seed(): Promise<void> {
-  await f.create('namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'default' },
-  });
-  await f.create('nodes', nodeObject('edge-a'));
-  await f.create('nodes', nodeObject('edge-b'));
+  await f.seedNodes(['default']);
   await f.create('pods', podObject('web-b', 'edge-b'));
   await f.create('services', {
     apiVersion: 'v1',

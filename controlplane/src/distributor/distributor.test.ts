@@ -9,7 +9,7 @@ import {
   decodeRevocation,
   encodeCatchUpRequest,
 } from '@wisp/api/wire/protocols.ts';
-import { fixture, nodeObject, podObject, site, type Fixture } from './test/fixture.ts';
+import { fixture, podObject, site, type Fixture } from './test/fixture.ts';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -18,18 +18,7 @@ beforeEach(async () => {
 afterEach(() => f.close());
 
 async function seed(): Promise<void> {
-  await f.create('namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'default' },
-  });
-  await f.create('namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'kube-node-lease' },
-  });
-  await f.create('nodes', nodeObject('edge-a'));
-  await f.create('nodes', nodeObject('edge-b'));
+  await f.seedNodes();
   await f.create('configmaps', {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -11,7 +11,7 @@ import {
   type StatusResult,
 } from '@wisp/api/wire/protocols.ts';
 import { eventObjectName } from './status-events.ts';
-import { fixture, nodeObject, podObject, type Agent, type Fixture } from './test/fixture.ts';
+import { fixture, podObject, type Agent, type Fixture } from './test/fixture.ts';
 
 const PODS = findResource('', 'pods')!;
 const EVENTS = findResource('', 'events')!;
@@ -31,11 +31,7 @@ let f: Fixture;
 let a: Agent;
 beforeEach(async () => {
   f = await fixture();
-  for (const name of ['default', 'kube-node-lease']) {
-    await f.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  }
-  await f.create('nodes', nodeObject('edge-a'));
-  await f.create('nodes', nodeObject('edge-b'));
+  await f.seedNodes();
   await f.create('pods', podObject('web-a', 'edge-a'));
   await f.create('pods', podObject('web-b', 'edge-b'));
   a = await f.agent('edge-a', 1);

@@ -64,6 +64,8 @@ export interface Fixture {
   /** An admitted agent; `addresses` are where it tells peers it listens (identify). */
   agent(nodeName: string, seed: number, options?: { addresses?: string[] }): Promise<Agent>;
   create(plural: string, obj: KubeObject): Promise<KubeObject>;
+  /** The cluster every distributor test starts from: `namespaces`, and Nodes edge-a and edge-b. */
+  seedNodes(namespaces?: readonly string[]): Promise<void>;
   /** Advances fake time in small steps until `cond` holds (at most `withinMs`). */
   until(cond: () => boolean, what: string, withinMs?: number): Promise<void>;
   settle(): Promise<void>;
@@ -158,6 +160,13 @@ export async function fixture(): Promise<Fixture> {
       return { nodeName, gossip, boxSecretKey: box.secretKey, signKey, received };
     },
     create: (plural, obj) => registry.create(resource(plural), obj.metadata.namespace, obj),
+    async seedNodes(namespaces = ['default', 'kube-node-lease']) {
+      for (const name of namespaces) {
+        await f.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      }
+      await f.create('nodes', nodeObject('edge-a'));
+      await f.create('nodes', nodeObject('edge-b'));
+    },
     async until(cond, what, withinMs = 10_000) {
       for (let waited = 0; !cond(); waited += 10) {
         if (waited >= withinMs) throw new Error(`${what}: not within ${withinMs} ms`);
