@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { MeshPeer } from '@wisp/api/wire/messages.ts';
-import { fixture, podObject, type Agent, type Fixture } from './test/fixture.ts';
+import { fixture, webService, podObject, type Agent, type Fixture } from './test/fixture.ts';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -16,12 +16,7 @@ const revision = (nodeName: string) => f.distributor.latest(nodeName)!.revision;
 async function seed(): Promise<void> {
   await f.seedNodes(['default']);
   await f.create('pods', podObject('web-b', 'edge-b'));
-  await f.create('services', {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
-  } as never);
+  await f.create('services', webService());
   await f.create('endpoints', {
     apiVersion: 'v1',
     kind: 'Endpoints',

@@ -9,7 +9,7 @@ import {
   decodeRevocation,
   encodeCatchUpRequest,
 } from '@wisp/api/wire/protocols.ts';
-import { fixture, podObject, site, type Fixture } from './test/fixture.ts';
+import { fixture, webService, podObject, site, type Fixture } from './test/fixture.ts';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -31,12 +31,7 @@ async function seed(): Promise<void> {
     metadata: { name: 'app-secret', namespace: 'default' },
     data: { token: Buffer.from('hunter2').toString('base64') },
   } as never);
-  await f.create('services', {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
-  } as never);
+  await f.create('services', webService());
   await f.create(
     'pods',
     podObject('web-a', 'edge-a', { secret: 'app-secret', configMap: 'app-config' }),

@@ -197,6 +197,16 @@ export function nodeObject(name: string): KubeObject {
   };
 }
 
+/** The `web` Service (selector app: web, port 80) the distributor tests carry to agents. */
+export function webService(): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+  } as KubeObject;
+}
+
 export function podObject(
   name: string,
   nodeName: string,
