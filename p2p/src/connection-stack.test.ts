@@ -106,98 +106,86 @@ describe('connection stack over real TCP', () => {
     assert.equal(Buffer.compare(back, data), 0);
     await stream.close();
   });
-});
 
-describe('deliverReadsDirectly', () => {
-  let a: Libp2p;
-  let b: Libp2p;
-  before(async () => {
-    a = await node();
-    b = await node();
-    await a.dial(b.getMultiaddrs()[0]);
-  });
-  after(async () => {
-    await a.stop();
-    await b.stop();
-  });
+  describe('deliverReadsDirectly', () => {
+    /** js-libp2p's streams take what their transport read through `onData`. */
+    type Reading = Stream & { onData(data: Uint8Array): void };
+    const dialed = async () =>
+      deliverReadsDirectly((await a.dialProtocol(b.peerId, echo)) as Reading);
 
-  /** js-libp2p's streams take what their transport read through `onData`. */
-  type Reading = Stream & { onData(data: Uint8Array): void };
-  const dialed = async () =>
-    deliverReadsDirectly((await a.dialProtocol(b.peerId, echo)) as Reading);
+    /** A real Yamux stream over Noise and TCP; reads are injected with `onData`. */
+    async function opened(): Promise<{ stream: Reading; got: unknown[] }> {
+      const stream = await dialed();
+      const got: unknown[] = [];
+      stream.addEventListener('message', ({ data }) => got.push(data));
+      return { stream, got };
+    }
 
-  /** A real Yamux stream over Noise and TCP; reads are injected with `onData`. */
-  async function opened(): Promise<{ stream: Reading; got: unknown[] }> {
-    const stream = await dialed();
-    const got: unknown[] = [];
-    stream.addEventListener('message', ({ data }) => got.push(data));
-    return { stream, got };
-  }
+    const text = (chunks: unknown[]) =>
+      chunks
+        .map((c) =>
+          Buffer.from(c instanceof Uint8Array ? c : (c as { subarray(): Uint8Array }).subarray()),
+        )
+        .join('');
 
-  const text = (chunks: unknown[]) =>
-    chunks
-      .map((c) =>
-        Buffer.from(c instanceof Uint8Array ? c : (c as { subarray(): Uint8Array }).subarray()),
-      )
-      .join('');
-
-  it('hands a read to the one listener as read, within the call', async () => {
-    const { stream, got } = await opened();
-    const read = Buffer.from('one');
-    stream.onData(read);
-    assert.equal(got.length, 1);
-    assert.equal(got[0], read, 'the same bytes, not a copy in a list');
-    stream.abort(new Error('done'));
-  });
-
-  it('keeps order across a pause: held while paused, later reads queue behind them', async () => {
-    const { stream, got } = await opened();
-    stream.pause();
-    stream.onData(Buffer.from('a'));
-    stream.onData(Buffer.from('b'));
-    assert.equal(got.length, 0, 'nothing passes a paused stream');
-    stream.resume();
-    stream.onData(Buffer.from('c'));
-    while (text(got).length < 3) await new Promise((r) => setTimeout(r, 1));
-    stream.onData(Buffer.from('d'));
-    assert.equal(text(got), 'abcd');
-    stream.abort(new Error('done'));
-  });
-
-  it("leaves a second listener, or one added with once, to libp2p's own dispatch", async () => {
-    const { stream, got } = await opened();
-    const second: unknown[] = [];
-    const listener = ({ data }: { data: unknown }) => second.push(data);
-    stream.addEventListener('message', listener);
-    stream.onData(Buffer.from('x'));
-    assert.equal(text(got), 'x');
-    assert.equal(text(second), 'x');
-    stream.removeEventListener('message', listener);
-    const once: unknown[] = [];
-    stream.addEventListener('message', ({ data }) => once.push(data), { once: true });
-    stream.onData(Buffer.from('y'));
-    stream.onData(Buffer.from('z'));
-    assert.equal(text(got), 'xyz');
-    assert.equal(text(once), 'y');
-    assert.equal(text(second), 'x', 'a removed listener hears nothing more');
-    stream.abort(new Error('done'));
-  });
-
-  it('aborts the stream with the error its listener throws', async () => {
-    const stream = await dialed();
-    stream.addEventListener('message', () => {
-      throw new Error('listener broke');
+    it('hands a read to the one listener as read, within the call', async () => {
+      const { stream, got } = await opened();
+      const read = Buffer.from('one');
+      stream.onData(read);
+      assert.equal(got.length, 1);
+      assert.equal(got[0], read, 'the same bytes, not a copy in a list');
+      stream.abort(new Error('done'));
     });
-    const closed = new Promise<Error | undefined>((resolve) =>
-      stream.addEventListener('close', ({ error }) => resolve(error)),
-    );
-    stream.onData(Buffer.from('x'));
-    assert.equal(stream.status, 'aborted');
-    assert.match(String((await closed)?.message), /listener broke/);
-  });
 
-  it('refuses a stream without the methods it patches', () => {
-    assert.throws(() => deliverReadsDirectly({ onData() {} }), /no longer has onData/);
+    it('keeps order across a pause: held while paused, later reads queue behind them', async () => {
+      const { stream, got } = await opened();
+      stream.pause();
+      stream.onData(Buffer.from('a'));
+      stream.onData(Buffer.from('b'));
+      assert.equal(got.length, 0, 'nothing passes a paused stream');
+      stream.resume();
+      stream.onData(Buffer.from('c'));
+      while (text(got).length < 3) await new Promise((r) => setTimeout(r, 1));
+      stream.onData(Buffer.from('d'));
+      assert.equal(text(got), 'abcd');
+      stream.abort(new Error('done'));
+    });
+
+    it("leaves a second listener, or one added with once, to libp2p's own dispatch", async () => {
+      const { stream, got } = await opened();
+      const second: unknown[] = [];
+      const listener = ({ data }: { data: unknown }) => second.push(data);
+      stream.addEventListener('message', listener);
+      stream.onData(Buffer.from('x'));
+      assert.equal(text(got), 'x');
+      assert.equal(text(second), 'x');
+      stream.removeEventListener('message', listener);
+      const once: unknown[] = [];
+      stream.addEventListener('message', ({ data }) => once.push(data), { once: true });
+      stream.onData(Buffer.from('y'));
+      stream.onData(Buffer.from('z'));
+      assert.equal(text(got), 'xyz');
+      assert.equal(text(once), 'y');
+      assert.equal(text(second), 'x', 'a removed listener hears nothing more');
+      stream.abort(new Error('done'));
+    });
+
+    it('aborts the stream with the error its listener throws', async () => {
+      const stream = await dialed();
+      stream.addEventListener('message', () => {
+        throw new Error('listener broke');
+      });
+      const closed = new Promise<Error | undefined>((resolve) =>
+        stream.addEventListener('close', ({ error }) => resolve(error)),
+      );
+      stream.onData(Buffer.from('x'));
+      assert.equal(stream.status, 'aborted');
+      assert.match(String((await closed)?.message), /listener broke/);
+    });
+
+    it('refuses a stream without the methods it patches', () => {
+      assert.throws(() => deliverReadsDirectly({ onData() {} }), /no longer has onData/);
+    });
   });
 });
 
