@@ -35,6 +35,28 @@ async function pair(n: GossipTestNetwork, init: object = {}) {
   return [a, b] as const;
 }
 
+/**
+ * A linked pair with a `pipe` stream open from `a` to `b` (`s`); `accepted()` waits for `b`'s
+ * end of it, which `onInbound` sees first.
+ */
+async function pipedPair(
+  n: GossipTestNetwork,
+  onInbound: (stream: GossipStream) => void = () => {},
+) {
+  const [a, b] = await pair(n);
+  let inbound: GossipStream | undefined;
+  b.handleStream(pipe, (stream) => {
+    inbound = stream;
+    onInbound(stream);
+  });
+  const s = await settled(n, a.openStream(b.peerId, pipe));
+  const accepted = async (): Promise<GossipStream> => {
+    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
+    return inbound!;
+  };
+  return { a, b, s, accepted };
+}
+
 export function streamCases(net: () => GossipTestNetwork): void {
   it('carries bytes both ways and reads the answer after a half-close', async () => {
     const n = net();
@@ -110,12 +132,8 @@ export function streamCases(net: () => GossipTestNetwork): void {
 
   it('fails the other side when one side aborts', async () => {
     const n = net();
-    const [a, b] = await pair(n);
-    let inbound: GossipStream | undefined;
-    b.handleStream(pipe, (stream) => (inbound = stream));
-    const s = await settled(n, a.openStream(b.peerId, pipe));
-    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
-    const reading = outcome(readAll(inbound!));
+    const { s, accepted } = await pipedPair(n);
+    const reading = outcome(readAll(await accepted()));
     s.abort(new Error('client gave up'));
     await n.eventually(() => reading.done, 5000, 'the reset to arrive');
     assert.ok(reading.error, 'the read fails rather than ending cleanly');
@@ -168,17 +186,14 @@ export function streamCases(net: () => GossipTestNetwork): void {
 
   it('holds bytes back while paused, then delivers them in order and the end', async () => {
     const n = net();
-    const [a, b] = await pair(n);
-    let inbound: GossipStream | undefined;
-    b.handleStream(pipe, (stream) => (inbound = stream));
-    const s = await settled(n, a.openStream(b.peerId, pipe));
+    const { a, b, s, accepted } = await pipedPair(n);
     await sendAll(s, bytes('first '));
-    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
+    const inbound = await accepted();
     const got: string[] = [];
     let ended: { error?: Error } | undefined;
-    inbound!.read({ data: (c) => got.push(text(c)), end: (error) => (ended = { error }) });
+    inbound.read({ data: (c) => got.push(text(c)), end: (error) => (ended = { error }) });
     await n.eventually(() => got.length > 0, 5000, 'the first bytes');
-    inbound!.pause();
+    inbound.pause();
     await sendAll(s, bytes('second '));
     await sendAll(s, bytes('third'));
     await s.close();
@@ -192,7 +207,7 @@ export function streamCases(net: () => GossipTestNetwork): void {
     await n.eventually(() => answer.done, 5000, 'the probe');
     assert.equal(got.join(''), 'first ', 'nothing delivered while paused');
     assert.equal(ended, undefined, 'no end while bytes are held back');
-    inbound!.resume();
+    inbound.resume();
     await n.eventually(() => ended !== undefined, 5000, 'the end after resume');
     assert.equal(got.join(''), 'first second third');
     assert.equal(ended!.error, undefined);
@@ -200,15 +215,11 @@ export function streamCases(net: () => GossipTestNetwork): void {
 
   it('tells a sender the window is full while the reader is paused, and when it drains', async () => {
     const n = net();
-    const [a, b] = await pair(n);
-    let inbound: GossipStream | undefined;
     let received = 0;
-    b.handleStream(pipe, (stream) => {
-      inbound = stream;
+    const { s, accepted } = await pipedPair(n, (stream) => {
       stream.read({ data: (c) => (received += c.byteLength), end: () => undefined });
       stream.pause();
     });
-    const s = await settled(n, a.openStream(b.peerId, pipe));
     const chunk = new Uint8Array(64 * 1024);
     let sent = 0;
     // Bounded: well past any window (yamux's 256 KiB, the memory stream's) plus buffers.
@@ -218,10 +229,10 @@ export function streamCases(net: () => GossipTestNetwork): void {
     }
     sent += chunk.byteLength;
     const drained = outcome(s.onDrain());
-    await n.eventually(() => inbound !== undefined, 5000, 'the inbound stream');
+    const inbound = await accepted();
     await n.pass(n.quietMs);
     assert.equal(drained.done, false, 'no drain while the reader is paused');
-    inbound!.resume();
+    inbound.resume();
     await n.eventually(() => drained.done, 10_000, 'the drain after resume');
     assert.equal(drained.error, undefined);
     await n.eventually(() => received === sent, 10_000, 'every byte');
