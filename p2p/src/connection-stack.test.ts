@@ -14,6 +14,7 @@ import {
   deliverReadsDirectly,
   noiseCrypto,
   secureChannel,
+  skipUnheardEvents,
   streamMuxer,
   wasmAeadBytesMax,
   windowUpdateBytesMin,
@@ -185,6 +186,32 @@ describe('connection stack over real TCP', () => {
 
     it('refuses a stream without the methods it patches', () => {
       assert.throws(() => deliverReadsDirectly({ onData() {} }), /no longer has onData/);
+    });
+  });
+
+  describe('skipUnheardEvents', () => {
+    it('dispatches no event nobody listens for, and each one a listener waits on', async () => {
+      const stream = skipUnheardEvents(await a.dialProtocol(b.peerId, echo));
+      const dispatched: string[] = [];
+      const dispatch = stream.dispatchEvent.bind(stream);
+      stream.dispatchEvent = (event: Event) => {
+        dispatched.push(event.type);
+        return dispatch(event);
+      };
+      assert.equal(stream.send(Buffer.from('unheard')), true);
+      assert.deepEqual(dispatched, [], "no 'idle' built for nobody");
+      let idle = 0;
+      stream.addEventListener('idle', () => idle++);
+      stream.send(Buffer.from('heard'));
+      assert.deepEqual(dispatched, ['idle']);
+      assert.equal(idle, 1);
+      const it = stream[Symbol.asyncIterator]();
+      assert.equal(String(await readBytes(it, 12)), 'unheardheard', 'both sends arrive');
+      await stream.close();
+    });
+
+    it('refuses a stream without the methods it patches', () => {
+      assert.throws(() => skipUnheardEvents({ listenerCount: () => 0 }), /safeDispatchEvent/);
     });
   });
 });

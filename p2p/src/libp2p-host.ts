@@ -23,7 +23,7 @@ import {
   type GossipHostListener,
   type StreamHandler,
 } from '@wisp/core';
-import { deliverReadsDirectly, streamsPerConnectionMax } from './connection-stack.ts';
+import { streamsPerConnectionMax, takeShortcuts } from './connection-stack.ts';
 
 export interface Services extends Record<string, unknown> {
   pubsub: GossipSub;
@@ -250,7 +250,7 @@ export function byteStream(stream: Stream): ByteStream {
       const first = sink === undefined;
       sink = next;
       if (!first) return;
-      deliverReadsDirectly(stream).addEventListener('message', ({ data }) => {
+      takeShortcuts(stream).addEventListener('message', ({ data }) => {
         if (!ended) sink!.data(data instanceof Uint8Array ? data : data.subarray());
       });
       // 'end' waits for bytes held back by a pause; a reset or abort ends with its 'close' error.
