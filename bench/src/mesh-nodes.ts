@@ -1,13 +1,14 @@
 /**
  * Real mesh nodes in one process for the mesh benchmark and integration test: a cluster CA,
  * agents with real libp2p (TCP, Noise, Yamux, relay) and certificates carrying their pod CIDRs,
- * each with its mesh, and bare node:http backends on pod loopback addresses.
+ * each with its mesh, bare node:http backends on pod loopback addresses, and plain TCP relays.
  *
  *   const cluster = await meshCluster();
  *   const a = await cluster.node('n1', 1);
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
@@ -158,4 +159,42 @@ export async function podBackend(
 export async function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface PlainRelay {
+  close(): Promise<void>;
+}
+
+/**
+ * A plain TCP relay: each connection to `listen` gets its own connection to `to`, joined both
+ * ways with `pipe`: no encryption, no multiplexing, Nagle off as on the agents' sockets. Two in a
+ * row, where the agents run, are what two userspace proxies cost without the mesh's Noise and
+ * Yamux: bench/mesh-overhead's ceiling for the cross-node path.
+ */
+export async function plainRelay(listen: HostPort, to: HostPort): Promise<PlainRelay> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (client) => {
+    const upstream = net.connect({ ...to, noDelay: true });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.once('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(listen.port, listen.host, resolve));
+  return {
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

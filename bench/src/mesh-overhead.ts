@@ -3,7 +3,9 @@
  * (concurrent keep-alive clients) through the mesh — same node (NodePort → local pod) and cross
  * node (NodePort → libp2p stream → the other agent → pod) — against direct loopback HTTP to the
  * same bare node:http backend, in one run. Targets: p50 added ≤ 1 ms same-node, ≤ 3 ms
- * cross-node; throughput ≥ 0.5× direct.
+ * cross-node; throughput ≥ 0.5× direct. A fourth path, two plain TCP relays where the agents
+ * run (`plainRelay`: a connection each, no Noise or Yamux), is the ceiling for the cross-node
+ * path's two userspace hops; the cross-node row is also printed as a share of it.
  *
  * Two layouts, both printed:
  * - two nodes, one CPU each (the targets are judged here): node A (CPU 0) runs the client and
@@ -12,7 +14,7 @@
  * - one process: client, both agents and the backend share one event loop and one core, so
  *   req/s there is the whole chain's CPU cost per request rather than what a node sustains.
  *
- * Each layout measures its three paths in turn, `MESH_BENCH_ROUNDS` times (default 3), and
+ * Each layout measures its four paths in turn, `MESH_BENCH_ROUNDS` times (default 3), and
  * prints the median round: direct loopback alone moved between 33k and 41k req/s from run to
  * run on this VM, so one pass could pass or miss the ratio on the baseline's luck. The ratio
  * is the median of the per-round ratios (each against the direct pass just before it).
@@ -27,12 +29,19 @@ import type { MeshDocument } from '@wisp/agent/mesh/mesh-state.ts';
 import { loadOrCreateCa } from '@wisp/controlplane/pki/index.ts';
 import { seededRandom, systemClock } from '@wisp/core';
 import { measureHttp, type MeasureResult, type MeasureSpec } from './http-measure.ts';
-import { closeServer, issueMeshIdentity, meshCluster, podBackend } from './mesh-nodes.ts';
+import {
+  closeServer,
+  issueMeshIdentity,
+  meshCluster,
+  plainRelay,
+  podBackend,
+} from './mesh-nodes.ts';
 import { spawnMeshProcess } from './mesh-process.ts';
 import { percentile } from './stats.ts';
 
 const backendPort = 18_090;
 const nodePort = 32_000 + (process.pid % 700);
+const relayPort = 18_091;
 const backendIp = '10.42.2.2';
 const latencyRequests = Number(process.env.MESH_BENCH_REQUESTS ?? 2000);
 const throughputMs = Number(process.env.MESH_BENCH_MS ?? 3000);
@@ -87,6 +96,19 @@ const paths = {
   direct: { name: 'direct loopback', host: '127.42.2.2', port: backendPort },
   same: { name: 'mesh same-node', host: '127.0.1.2', port: nodePort },
   cross: { name: 'mesh cross-node', host: '127.0.1.1', port: nodePort },
+  relay: { name: 'plain TCP relays', host: '127.0.1.1', port: relayPort },
+};
+
+/** The plain relay pair, beside the agents: node A's relay → node B's → the backend. */
+const relays = {
+  a: {
+    listen: { host: paths.relay.host, port: relayPort },
+    to: { host: '127.0.1.2', port: relayPort },
+  },
+  b: {
+    listen: { host: '127.0.1.2', port: relayPort },
+    to: { host: paths.direct.host, port: backendPort },
+  },
 };
 
 function spec(path: (typeof paths)[keyof typeof paths]): MeasureSpec {
@@ -117,6 +139,8 @@ async function twoNodes(): Promise<Summary[]> {
     await n1.call({ op: 'desired', doc: desired('n1', { name: 'n2', peerId: b.peerId }) });
     await n2.call({ op: 'desired', doc: desired('n2', { name: 'n1', peerId: a.peerId }) });
     await backend.call({ op: 'backend', podIp: backendIp, port: backendPort, name: 'b' });
+    await n1.call({ op: 'relay', ...relays.a });
+    await n2.call({ op: 'relay', ...relays.b });
     return await inRounds(async (path) => {
       try {
         return await client.call<MeasureResult>({ op: 'measure', spec: spec(path) });
@@ -135,6 +159,10 @@ async function oneProcess(): Promise<Summary[]> {
   const n1 = await cluster.node('n1', 1);
   const n2 = await cluster.node('n2', 2);
   const backend = await podBackend(backendIp, backendPort, 'b');
+  const relayPair = [
+    await plainRelay(relays.a.listen, relays.a.to),
+    await plainRelay(relays.b.listen, relays.b.to),
+  ];
   try {
     await n1.gossip.dial(n2.gossip.addresses()[0]);
     while (!n1.gossip.peers().includes(n2.gossip.peerId)) await new Promise((r) => setImmediate(r));
@@ -142,6 +170,7 @@ async function oneProcess(): Promise<Summary[]> {
     await n2.mesh.setDesired(desired('n2', { name: 'n1', peerId: n1.gossip.peerId }));
     return await inRounds((path) => measureHttp(spec(path)));
   } finally {
+    for (const relay of relayPair) await relay.close();
     await closeServer(backend);
     await cluster.close();
   }
@@ -156,7 +185,7 @@ interface Summary extends MeasureResult {
 async function inRounds(
   measure: (path: (typeof paths)[keyof typeof paths]) => Promise<MeasureResult>,
 ): Promise<Summary[]> {
-  const all = [paths.direct, paths.same, paths.cross];
+  const all = [paths.direct, paths.same, paths.cross, paths.relay];
   const runs: MeasureResult[][] = all.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [i, path] of all.entries()) runs[i].push(await measure(path));
@@ -182,12 +211,12 @@ async function inRounds(
   });
 }
 
-function print(title: string, [direct, same, cross]: Summary[], judged: boolean): void {
+function print(title: string, [direct, same, cross, relay]: Summary[], judged: boolean): void {
   console.log(`\n${title}`);
   console.log(
     'path               p50 ms  p99 ms   req/s  clients  added p50  added p99  rps ratio',
   );
-  for (const r of [direct, same, cross]) {
+  for (const r of [direct, same, cross, relay]) {
     const row = [
       r.name.padEnd(17),
       r.p50.toFixed(3).padStart(7),
@@ -201,6 +230,10 @@ function print(title: string, [direct, same, cross]: Summary[], judged: boolean)
     ];
     console.log(row.join(' '));
   }
+  console.log(
+    `cross-node: ${(cross.rps / relay.rps).toFixed(2)}× the plain relay pair's req/s ` +
+      '(the same two hops without Noise and Yamux)',
+  );
   if (!judged) return;
   const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
   console.log(

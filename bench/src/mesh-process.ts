@@ -1,7 +1,7 @@
 /**
  * One party of bench/mesh-overhead's two-node topology, in a process of its own (the
- * benchmark pins it to a CPU with taskset): an agent's libp2p node and mesh, a pod's HTTP
- * backend, or the load generator. Driven over the IPC channel by `spawnMeshProcess`.
+ * benchmark pins it to a CPU with taskset): an agent's libp2p node and mesh (and beside it a
+ * plain TCP relay), a pod's HTTP backend, or the load generator. Driven over the IPC channel by `spawnMeshProcess`.
  *
  *   const n1 = await spawnMeshProcess(0);
  *   const { peerId, addresses } = await n1.call({ op: 'agent', identity, caPem });
@@ -15,11 +15,14 @@ import { measureHttp, type MeasureSpec } from './http-measure.ts';
 import {
   agentVerifyPeer,
   closeServer,
+  plainRelay,
   podBackend,
   startMeshNode,
   stopMeshNode,
   type MeshIdentity,
+  type HostPort,
   type MeshNode,
+  type PlainRelay,
 } from './mesh-nodes.ts';
 
 export type MeshProcessOp =
@@ -27,6 +30,7 @@ export type MeshProcessOp =
   | { readonly op: 'dial'; readonly address: string }
   | { readonly op: 'desired'; readonly doc: MeshDocument }
   | { readonly op: 'backend'; readonly podIp: string; readonly port: number; readonly name: string }
+  | { readonly op: 'relay'; readonly listen: HostPort; readonly to: HostPort }
   | { readonly op: 'measure'; readonly spec: MeasureSpec };
 
 export interface MeshProcess {
@@ -77,6 +81,7 @@ export async function spawnMeshProcess(cpu: number): Promise<MeshProcess> {
 async function child(): Promise<void> {
   let node: MeshNode | undefined;
   let backend: http.Server | undefined;
+  let relay: PlainRelay | undefined;
   const run = async (op: MeshProcessOp): Promise<unknown> => {
     switch (op.op) {
       case 'agent': {
@@ -96,6 +101,9 @@ async function child(): Promise<void> {
       case 'backend':
         backend = await podBackend(op.podIp, op.port, op.name);
         return null;
+      case 'relay':
+        relay = await plainRelay(op.listen, op.to);
+        return null;
       case 'measure':
         return measureHttp(op.spec);
     }
@@ -104,6 +112,7 @@ async function child(): Promise<void> {
     if (m.op.op === 'stop') {
       void (async () => {
         if (backend) await closeServer(backend);
+        if (relay) await relay.close();
         if (node) await stopMeshNode(node);
         process.disconnect();
       })();
