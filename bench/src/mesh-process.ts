@@ -1,7 +1,8 @@
 /**
  * One party of bench/mesh-overhead's two-node topology, in a process of its own (the
  * benchmark pins it to a CPU with taskset): an agent's libp2p node and mesh (and beside it a
- * plain TCP relay), a pod's HTTP backend, or the load generator. Driven over the IPC channel by `spawnMeshProcess`.
+ * plain TCP relay), a pod's HTTP backend, or the load generator. Driven over the IPC channel by
+ * `spawnMeshProcess`.
  *
  *   const n1 = await spawnMeshProcess(0);
  *   const { peerId, addresses } = await n1.call({ op: 'agent', identity, caPem });
@@ -19,8 +20,8 @@ import {
   podBackend,
   startMeshNode,
   stopMeshNode,
-  type MeshIdentity,
   type HostPort,
+  type MeshIdentity,
   type MeshNode,
   type PlainRelay,
 } from './mesh-nodes.ts';

@@ -267,8 +267,9 @@ interface EventSource {
  * Drops the events of `stream` that nobody listens for. js-libp2p's streams announce 'idle'
  * after every send, once per layer, by building an Event (whose constructor reads the clock) and
  * dispatching it through EventTarget whether or not anything listens: 7% of an agent's CPU per
- * proxied request on bench/mesh-overhead. A listener added later (`onDrain`, `close` waiting
- * for the write buffer to empty) hears every event from then on. Returns `stream`.
+ * proxied request on bench/mesh-overhead. An event with a listener is dispatched as before:
+ * 'drain' (the stream's own), or 'idle' once `close` waits on it for the write buffer to empty.
+ * Returns `stream`.
  */
 export function skipUnheardEvents<T>(stream: T): T {
   const s = stream as T & Partial<EventSource>;
