@@ -204,19 +204,19 @@ describe(
       const unique = join(fleet.root, 'sleepy-unique.wasm');
       writeFileSync(unique, withCustomSection(readFileSync(built.get('sleepy')!.path), fleet.root));
       wisp(['push', unique, ref]);
-      const blobGets = () =>
-        registry!
-          .output()
+      // Counted once every request answered so far is in the registry's log.
+      const blobGets = async () =>
+        (await registry!.settledOutput())
           .split('\n')
           .filter((l) => /GET \/v2\/wisp-test\/sleepy\/blobs\//.test(l)).length;
-      const before = blobGets();
+      const before = await blobGets();
       apply('pulled-a', podYaml('pulled-a', ref, ['100000']));
       await fleet.eventually('pulled-a running', () => container('pulled-a')?.state?.running);
-      const afterFirst = blobGets();
+      const afterFirst = await blobGets();
       assert.equal(afterFirst - before, 1, registry!.output().slice(-2000));
       apply('pulled-b', podYaml('pulled-b', ref, ['100000']));
       await fleet.eventually('pulled-b running', () => container('pulled-b')?.state?.running);
-      assert.equal(blobGets(), afterFirst, 'the second pod pulls nothing');
+      assert.equal(await blobGets(), afterFirst, 'the second pod pulls nothing');
       kc(['delete', 'pod', 'pulled-a', 'pulled-b', '--wait=false']);
     });
 

@@ -17,6 +17,8 @@ import { systemClock, type Clock } from '@wisp/core';
 export const registryBinary = '/usr/bin/docker-registry';
 export const registryStartTimeoutMs = 15_000;
 export const registryStopTimeoutMs = 5_000;
+/** How long `settledOutput` waits for its own request to be logged. */
+export const registryLogWaitMs = 5_000;
 const pollIntervalMs = 50;
 
 export interface RegistryInit {
@@ -30,6 +32,12 @@ export interface RunningRegistry {
   readonly host: string;
   /** Everything the registry wrote to stdout and stderr so far. */
   output(): string;
+  /**
+   * The output once a request made now has reached the access log. The registry logs a request
+   * after answering it, and its output reaches us through a pipe, so a request answered just
+   * before `output()` may not be there yet; one answered before this call is.
+   */
+  settledOutput(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +85,21 @@ export async function startRegistry(init: RegistryInit = {}): Promise<RunningReg
     await stop();
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n${out}`, { cause: e });
   }
-  return { host, output: () => out, stop };
+  let marks = 0;
+  async function settledOutput(): Promise<string> {
+    const mark = `/v2/?wisp-log-mark=${++marks}`;
+    await fetch(`http://${host}${mark}`, { signal: clock.timeoutSignal(registryLogWaitMs) });
+    const deadline = clock.monotonic() + registryLogWaitMs;
+    while (!out.includes(`GET ${mark} `)) {
+      if (clock.monotonic() > deadline) {
+        throw new Error(`docker-registry did not log ${mark} within ${registryLogWaitMs} ms`);
+      }
+      await clock.sleep(pollIntervalMs);
+    }
+    return out;
+  }
+
+  return { host, output: () => out, settledOutput, stop };
 }
 
 function registryConfig(storage: string, host: string): string {
