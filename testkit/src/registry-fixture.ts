@@ -88,7 +88,10 @@ export async function startRegistry(init: RegistryInit = {}): Promise<RunningReg
   let marks = 0;
   async function settledOutput(): Promise<string> {
     const mark = `/v2/?wisp-log-mark=${++marks}`;
-    await fetch(`http://${host}${mark}`, { signal: clock.timeoutSignal(registryLogWaitMs) });
+    const res = await fetch(`http://${host}${mark}`, {
+      signal: clock.timeoutSignal(registryLogWaitMs),
+    });
+    await res.arrayBuffer();
     const deadline = clock.monotonic() + registryLogWaitMs;
     while (!out.includes(`GET ${mark} `)) {
       if (clock.monotonic() > deadline) {
