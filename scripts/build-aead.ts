@@ -6,28 +6,15 @@
  *
  *   npm run build:aead
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileFreestandingC, REPO_ROOT } from '@wisp/testkit/wasm-toolchain.ts';
 
 const aeadSource = join(REPO_ROOT, 'p2p/src/aead/chacha20poly1305.c');
 const embedded = join(REPO_ROOT, 'p2p/src/aead/chacha20poly1305-wasm.ts');
 
-/** The module the committed C source compiles to. */
-async function buildAeadWasm(): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), 'wisp-aead-'));
-  try {
-    const out = join(dir, 'chacha20poly1305.wasm');
-    await compileFreestandingC(aeadSource, out);
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
-  const wasm = await buildAeadWasm();
+  const wasm = await compileFreestandingC(aeadSource);
   writeFileSync(
     embedded,
     [

@@ -8,7 +8,8 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WispError } from '@wisp/core';
 
@@ -124,25 +125,33 @@ export async function compileC(source: string, outCore: string): Promise<void> {
 }
 
 /**
- * Compiles one freestanding C file (no libc, no imports) to a core wasm module: how the modules
- * Wisp embeds are built (scripts/build-aead.ts), and how their tests rebuild them to check the
- * embedded bytes are what the committed source compiles to.
+ * Compiles one freestanding C file (no libc, no imports) to a core wasm module and returns its
+ * bytes: how the modules Wisp embeds are built (scripts/build-aead.ts), and how their tests
+ * rebuild them to check the embedded bytes are what the committed source compiles to.
  */
-export async function compileFreestandingC(src: string, outCore: string): Promise<void> {
+export async function compileFreestandingC(src: string): Promise<Buffer> {
   checkCToolchain();
-  // Compiled and linked in two steps: clang's driver runs binaryen's wasm-opt after linking
-  // whenever one is on PATH (node_modules/.bin has one), which would make the bytes depend on PATH.
-  const object = `${outCore}.o`;
-  await runTool('clang', ['--target=wasm32', '-O3', '-mbulk-memory', '-c', src, '-o', object]);
-  await runTool('wasm-ld', [
-    '--no-entry',
-    '-z',
-    'stack-size=16384',
-    '--strip-all',
-    object,
-    '-o',
-    outCore,
-  ]);
+  const dir = await mkdtemp(join(tmpdir(), 'wisp-freestanding-'));
+  try {
+    // Compiled and linked in two steps: clang's driver runs binaryen's wasm-opt after linking
+    // whenever one is on PATH (node_modules/.bin has one), which would make the bytes depend on
+    // PATH.
+    const object = join(dir, 'module.o');
+    const core = join(dir, 'module.wasm');
+    await runTool('clang', ['--target=wasm32', '-O3', '-mbulk-memory', '-c', src, '-o', object]);
+    await runTool('wasm-ld', [
+      '--no-entry',
+      '-z',
+      'stack-size=16384',
+      '--strip-all',
+      object,
+      '-o',
+      core,
+    ]);
+    return await readFile(core);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Assembles WAT text into a core wasm module. */
