@@ -20,6 +20,7 @@ import {
 import { createPeerTrust } from '@wisp/agent/bootstrap/peer-trust.ts';
 import { createMesh, type Mesh, type MeshInit } from '@wisp/agent/mesh/mesh.ts';
 import { createPeerBook, type PeerBook } from '@wisp/agent/mesh/peer-book.ts';
+import { splice } from '@wisp/agent/mesh/socket-splice.ts';
 import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
 import { loadOrCreateCa, type ClusterCa } from '@wisp/controlplane/pki/index.ts';
 import { issueNodeCertificate } from '@wisp/controlplane/pki/node-cert.ts';
@@ -171,10 +172,10 @@ export interface PlainRelay {
 }
 
 /**
- * A plain TCP relay: each connection to `listen` gets its own connection to `to`, joined both
- * ways with `pipe`: no encryption, no multiplexing, Nagle off as on the agents' sockets. Two in a
- * row, where the agents run, are what two userspace proxies cost without the mesh's Noise and
- * Yamux: bench/mesh-overhead's ceiling for the cross-node path.
+ * A plain TCP relay: each connection to `listen` gets its own connection to `to`, joined by the
+ * agent's own `splice` (Node's `pipe` both ways): no encryption, no multiplexing, Nagle off as on
+ * the agents' sockets. Two in a row, where the agents run, are what two userspace proxies cost
+ * without the mesh's Noise and Yamux: bench/mesh-overhead's ceiling for the cross-node path.
  */
 export async function plainRelay(listen: HostPort, to: HostPort): Promise<PlainRelay> {
   const sockets = new Set<net.Socket>();
@@ -183,12 +184,8 @@ export async function plainRelay(listen: HostPort, to: HostPort): Promise<PlainR
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
-      socket.once('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
     }
-    client.pipe(upstream).pipe(client);
+    void splice(client, upstream);
   });
   await new Promise<void>((resolve) => server.listen(listen.port, listen.host, resolve));
   return {
