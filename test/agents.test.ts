@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeEnvelope, fromBase64 } from '@wisp/api/wire/envelope.ts';
 import { decodeWireMessage } from '@wisp/api/wire/messages.ts';
-import { schedPolicyNumber, threadPolicies } from '@wisp/agent/cpu-policy.ts';
 import { buildFixture } from '@wisp/testkit/wasm-fixtures.ts';
 import { kubectlOk } from './helpers/wisp-server.ts';
 import {
@@ -131,13 +130,6 @@ describe('wisp server with three wisp agents over libp2p on loopback', { timeout
     assert.equal(new Set(cidrs.map((n) => n.spec.podCIDR)).size, nodeNames.length);
     for (const n of cidrs) {
       assert.ok(n.metadata.annotations?.['wisp.dev/x25519-public-key'], n.metadata.name);
-    }
-  });
-
-  it('runs every agent under SCHED_BATCH, all its threads (--cpu-policy default)', () => {
-    for (const agent of children.filter((c) => nodeNames.includes(c.name))) {
-      const policies = new Set(threadPolicies(agent.process.pid!));
-      assert.deepEqual(policies, new Set([schedPolicyNumber.batch]), agent.name);
     }
   });
 

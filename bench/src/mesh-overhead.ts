@@ -10,9 +10,7 @@
  * Two layouts, both printed:
  * - two nodes, one CPU each (the targets are judged here): node A (CPU 0) runs the client and
  *   agent n1, node B (CPU 1) agent n2 and the backend pod, each a process of its own pinned with
- *   taskset, as on two devices. The agents' processes run under `wisp agent`'s default CPU
- *   policy (SCHED_BATCH, agent/src/cpu-policy.ts), the client and pod under the kernel's.
- *   Direct is the client on A calling the pod on B.
+ *   taskset, as on two devices. Direct is the client on A calling the pod on B.
  * - one process: client, both agents and the backend share one event loop and one core, so
  *   req/s there is the whole chain's CPU cost per request rather than what a node sustains.
  *

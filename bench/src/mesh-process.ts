@@ -10,7 +10,6 @@
 import { spawn } from 'node:child_process';
 import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { setCpuPolicy } from '@wisp/agent/cpu-policy.ts';
 import type { MeshDocument } from '@wisp/agent/mesh/mesh-state.ts';
 import { seededRandom } from '@wisp/core';
 import { measureHttp, type MeasureSpec } from './http-measure.ts';
@@ -87,8 +86,6 @@ async function child(): Promise<void> {
   const run = async (op: MeshProcessOp): Promise<unknown> => {
     switch (op.op) {
       case 'agent': {
-        // As `wisp agent` runs (its --cpu-policy default), with the relay beside it.
-        await setCpuPolicy('batch');
         const identity = { ...op.identity, nodeKey: Uint8Array.from(op.identity.nodeKey) };
         const verify = agentVerifyPeer(op.caPem);
         node = await startMeshNode(identity, verify, seededRandom(identity.index));

@@ -20,7 +20,6 @@ import { fromBase64Url, signingKeyId } from '@wisp/api/wire/identity.ts';
 import { clusterTopic, siteTopic, siteTopicPrefix } from '@wisp/api/wire/messages.ts';
 import { bootstrapNode, createPeerTrust, parseJoinConfig } from '@wisp/agent/bootstrap/index.ts';
 import { createAgent } from '@wisp/agent/agent.ts';
-import { isCpuPolicy, setCpuPolicy } from '@wisp/agent/cpu-policy.ts';
 import { createMesh, type Mesh } from '@wisp/agent/mesh/mesh.ts';
 import { createMeshOutgoingPolicy } from '@wisp/agent/mesh/outgoing-policy.ts';
 import { createPeerBook } from '@wisp/agent/mesh/peer-book.ts';
@@ -43,7 +42,7 @@ const usage =
   'usage: wisp agent --data-dir DIR --server URL [--token T] [--site S] [--name N]\n' +
   '                  [--listen MULTIADDR]... [--server-p2p MULTIADDR] [--peer MULTIADDR]...\n' +
   '                  [--image-cache-size QUANTITY] [--insecure-registry HOST]... [--allow-host-path]\n' +
-  '                  [--node-ip IP] [--metrics-listen HOST:PORT] [--cpu-policy batch|other]\n' +
+  '                  [--node-ip IP] [--metrics-listen HOST:PORT]\n' +
   'Pods run as WASI components (runtimeClassName wasm); components are cached under\n' +
   '--data-dir/wasm up to --image-cache-size (default 1Gi). Registries on loopback and each\n' +
   '--insecure-registry are spoken to over plain http. hostPath volumes are refused unless\n' +
@@ -51,9 +50,7 @@ const usage =
   '(/p2p/<id>) that the agent otherwise asks the server for. --peer (repeatable) adds a site\n' +
   'peer to keep dialling, for sites without mDNS. NodePort services listen on --node-ip\n' +
   '(default 0.0.0.0; agents sharing one machine each take their own, e.g. 127.0.1.N).\n' +
-  '--metrics-listen serves Prometheus metrics at /metrics (off by default). --cpu-policy is\n' +
-  "the agent's scheduling policy (default batch: its wakeups never preempt a running workload,\n" +
-  'which then hands the mesh what it wrote in one pass; other: the kernel default).';
+  '--metrics-listen serves Prometheus metrics at /metrics (off by default).';
 const p2pFile = 'server-p2p.json';
 
 export const agentCommand = {
@@ -72,7 +69,6 @@ export const agentCommand = {
       'allow-host-path': { type: 'boolean' },
       'node-ip': { type: 'string' },
       'metrics-listen': { type: 'string' },
-      'cpu-policy': { type: 'string' },
       help: { type: 'boolean' },
     });
     if (values.help) {
@@ -80,13 +76,7 @@ export const agentCommand = {
       return 0;
     }
     if (!values['data-dir'] || !values.server) throw new UsageError(usage);
-    const cpuPolicy = values['cpu-policy'] ?? 'batch';
-    if (!isCpuPolicy(cpuPolicy)) throw new UsageError('--cpu-policy must be batch or other');
     const dataDir = resolve(values['data-dir']);
-    // Not fatal: the agent works under any policy, only forwards less per CPU second.
-    await setCpuPolicy(cpuPolicy).catch((e: unknown) =>
-      process.stderr.write(`wisp agent: ${(e as Error).message}; keeping the current one\n`),
-    );
     const clock = systemClock();
     const random = systemRandom();
     // Built after the gossip node; pods start later still, so every pod's policy sees it.
