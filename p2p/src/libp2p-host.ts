@@ -6,7 +6,7 @@
 
 import { type GossipSub, type TopicValidatorResult } from '@libp2p/gossipsub';
 
-import type { Connection, Peer, PrivateKey, Stream } from '@libp2p/interface';
+import type { Connection, Peer, PeerId, PrivateKey, Stream } from '@libp2p/interface';
 
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 
@@ -40,12 +40,16 @@ export interface HostInit {
   readonly dialDiscovered: boolean;
 }
 
+/** Cleared when full: the peers this node talks to, not every id it hears of. */
+const peerIdsCachedMax = 4096;
+
 export class Libp2pHost implements GossipHost {
   readonly peerId: string;
   readonly #init: HostInit;
   readonly #handlers = new Map<string, StreamHandler>();
   /** Each peer's dialable addresses, kept here because the peer store answers only async. */
   readonly #peerAddresses = new PeerAddressTable();
+  readonly #peerIds = new Map<string, PeerId>();
   #listener: GossipHostListener | undefined;
   #node: Libp2p<Services> | undefined;
 
@@ -143,7 +147,7 @@ export class Libp2pHost implements GossipHost {
   }
 
   async hangUp(peer: string): Promise<void> {
-    await this.#node?.hangUp(peerIdFromString(peer));
+    await this.#node?.hangUp(this.#peerId(peer));
   }
 
   isConnected(peer: string): boolean {
@@ -196,7 +200,22 @@ export class Libp2pHost implements GossipHost {
 
   #connections(peer: string): Connection[] {
     if (!this.#node) return [];
-    return this.#node.getConnections(peerIdFromString(peer)).filter((c) => c.status === 'open');
+    return this.#node.getConnections(this.#peerId(peer)).filter((c) => c.status === 'open');
+  }
+
+  /**
+   * Parsed once per peer: `peerIdFromString` decodes base58 and the key in it, and the
+   * connection manager's lookup encodes it back unless the id has done so before. The mesh asks
+   * on every tunnel it opens, for every admitted peer.
+   */
+  #peerId(peer: string): PeerId {
+    let id = this.#peerIds.get(peer);
+    if (!id) {
+      if (this.#peerIds.size >= peerIdsCachedMax) this.#peerIds.clear();
+      id = peerIdFromString(peer);
+      this.#peerIds.set(peer, id);
+    }
+    return id;
   }
 
   #openConnection(peer: string): Connection {
