@@ -1,9 +1,9 @@
 /**
- * Latency and throughput of keep-alive HTTP GETs against one address: `latencyRequests`
- * sequential requests (p50/p99), then, for each of `concurrency`, that many clients in a loop
- * for `throughputMs`; max req/s is the best of those runs (a chain of hops needs more requests
- * in flight than one server to keep its CPUs busy). Used in-process and by the load-generator
- * process of bench/mesh-overhead.
+ * Latency and throughput of HTTP GETs (keep-alive, or a new connection each) against one
+ * address: `latencyRequests` sequential requests (p50/p99), then, for each of `concurrency`,
+ * that many clients in a loop for `throughputMs`; max req/s is the best of those runs (a chain
+ * of hops needs more requests in flight than one server to keep its CPUs busy). Used
+ * in-process and by the load-generator process of bench/mesh-overhead.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +13,8 @@ export interface MeasureSpec {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+  /** false: every request on a connection of its own (`Connection: close`), opened for it. */
+  readonly keepAlive: boolean;
   readonly latencyRequests: number;
   readonly throughputMs: number;
   readonly concurrency: readonly number[];
@@ -40,7 +42,10 @@ function get(agent: http.Agent, host: string, port: number): Promise<void> {
 
 export async function measureHttp(spec: MeasureSpec): Promise<MeasureResult> {
   const { host, port } = spec;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...spec.concurrency) });
+  const agent = new http.Agent({
+    keepAlive: spec.keepAlive,
+    maxSockets: Math.max(...spec.concurrency),
+  });
   try {
     for (let i = 0; i < 50; i++) await get(agent, host, port);
     const times: number[] = [];

@@ -7,6 +7,12 @@
  * run (`plainRelay`: a connection each, no Noise or Yamux), is the ceiling for the cross-node
  * path's two userspace hops; the cross-node row is also printed as a share of it.
  *
+ * Keep-alive clients are what the targets are judged on. The two-node layout then measures the
+ * paths again with a new connection per request (`MESH_BENCH_FRESH_REQUESTS` sequential, then
+ * 16 clients): cross-node, each connection opens a libp2p stream (Yamux SYN, multistream-select,
+ * the tunnel header and its reply) before a byte of the request passes, so this table is the
+ * price of setting a tunnel up, which a wasm pod's outgoing request pays every time.
+ *
  * Two layouts, both printed:
  * - two nodes, one CPU each (the targets are judged here): node A (CPU 0) runs the client and
  *   agent n1, node B (CPU 1) agent n2 and the backend pod, each a process of its own pinned with
@@ -47,6 +53,9 @@ const latencyRequests = Number(process.env.MESH_BENCH_REQUESTS ?? 2000);
 const throughputMs = Number(process.env.MESH_BENCH_MS ?? 3000);
 const concurrency = (process.env.MESH_BENCH_CONCURRENCY ?? '16,64').split(',').map(Number);
 const rounds = Number(process.env.MESH_BENCH_ROUNDS ?? 3);
+/** The new-connection table: fewer sequential requests (each opens a tunnel), one level. */
+const freshLatencyRequests = Number(process.env.MESH_BENCH_FRESH_REQUESTS ?? 500);
+const freshConcurrency = [16];
 
 const service: Service = {
   apiVersion: 'v1',
@@ -111,11 +120,27 @@ const relays = {
   },
 };
 
-function spec(path: (typeof paths)[keyof typeof paths]): MeasureSpec {
-  return { ...path, latencyRequests, throughputMs, concurrency };
+type Path = (typeof paths)[keyof typeof paths];
+
+function spec(path: Path, keepAlive = true): MeasureSpec {
+  return keepAlive
+    ? { ...path, keepAlive, latencyRequests, throughputMs, concurrency }
+    : {
+        ...path,
+        keepAlive,
+        latencyRequests: freshLatencyRequests,
+        throughputMs,
+        concurrency: freshConcurrency,
+      };
 }
 
-async function twoNodes(): Promise<Summary[]> {
+/** Keep-alive connections (the targets), then a new connection per request. */
+interface TwoNodes {
+  readonly reused: Summary[];
+  readonly fresh: Summary[];
+}
+
+async function twoNodes(): Promise<TwoNodes> {
   const clock = systemClock();
   const random = seededRandom(11);
   const dir = mkdtempSync(join(tmpdir(), 'wisp-mesh-bench-'));
@@ -141,13 +166,14 @@ async function twoNodes(): Promise<Summary[]> {
     await backend.call({ op: 'backend', podIp: backendIp, port: backendPort, name: 'b' });
     await n1.call({ op: 'relay', ...relays.a });
     await n2.call({ op: 'relay', ...relays.b });
-    return await inRounds(async (path) => {
+    const measure = (keepAlive: boolean) => async (path: Path) => {
       try {
-        return await client.call<MeasureResult>({ op: 'measure', spec: spec(path) });
+        return await client.call<MeasureResult>({ op: 'measure', spec: spec(path, keepAlive) });
       } catch (e) {
         throw new Error(`${path.name}: ${(e as Error).message}`, { cause: e });
       }
-    });
+    };
+    return { reused: await inRounds(measure(true)), fresh: await inRounds(measure(false)) };
   } finally {
     await Promise.all([client, n1, n2, backend].map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -182,9 +208,7 @@ interface Summary extends MeasureResult {
   readonly ratios: readonly number[];
 }
 
-async function inRounds(
-  measure: (path: (typeof paths)[keyof typeof paths]) => Promise<MeasureResult>,
-): Promise<Summary[]> {
+async function inRounds(measure: (path: Path) => Promise<MeasureResult>): Promise<Summary[]> {
   const all = [paths.direct, paths.same, paths.cross, paths.relay];
   const runs: MeasureResult[][] = all.map(() => []);
   for (let round = 0; round < rounds; round++) {
@@ -250,10 +274,13 @@ async function main(): Promise<void> {
       `${rounds} rounds of the paths in turn, medians shown`,
   );
   if (availableParallelism() >= 2) {
+    const { reused, fresh } = await twoNodes();
+    print('two nodes, one CPU each (client + n1 on CPU 0, n2 + pod on CPU 1)', reused, true);
     print(
-      'two nodes, one CPU each (client + n1 on CPU 0, n2 + pod on CPU 1)',
-      await twoNodes(),
-      true,
+      `two nodes, a new connection per request (${freshLatencyRequests} sequential, then ` +
+        `${freshConcurrency.join(' and ')} clients; cross-node, each opens a libp2p stream)`,
+      fresh,
+      false,
     );
   } else {
     console.log('\ntwo nodes: skipped, this machine has one CPU (needs two to pin the nodes)');
