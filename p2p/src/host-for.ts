@@ -12,6 +12,7 @@ import type { Libp2pOptions } from 'libp2p';
 import { isTopicAllowed, resolveGossipLimits, type NetworkGossipInit } from '@wisp/core';
 import { secureChannel, streamMuxer } from './connection-stack.ts';
 import { Libp2pHost, type Services } from './libp2p-host.ts';
+import { silentLogger } from './silent-logger.ts';
 import { nodePrivateKey, pubsubService } from './services.ts';
 
 export type ConnectionLimits = Required<
@@ -65,6 +66,8 @@ export function hostFor(init: NetworkGossipInit, side: HostSide): { host: Libp2p
       connectionManager: connectionLimits(init, side.defaults),
       connectionGater: gater(init.dialFilter),
       peerDiscovery: extras.peerDiscovery ?? [],
+      // libp2p's logger reads DEBUG too: unset, it builds loggers that print nothing, per stream.
+      ...(process.env.DEBUG ? {} : { logger: silentLogger }),
       services: {
         identify: identify(),
         pubsub: pubsubService(limits, init.heartbeatIntervalMs),
