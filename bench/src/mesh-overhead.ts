@@ -123,15 +123,10 @@ const relays = {
 type Path = (typeof paths)[keyof typeof paths];
 
 function spec(path: Path, keepAlive = true): MeasureSpec {
-  return keepAlive
-    ? { ...path, keepAlive, latencyRequests, throughputMs, concurrency }
-    : {
-        ...path,
-        keepAlive,
-        latencyRequests: freshLatencyRequests,
-        throughputMs,
-        concurrency: freshConcurrency,
-      };
+  const load = keepAlive
+    ? { latencyRequests, concurrency }
+    : { latencyRequests: freshLatencyRequests, concurrency: freshConcurrency };
+  return { ...path, keepAlive, throughputMs, ...load };
 }
 
 /** Keep-alive connections (the targets), then a new connection per request. */
