@@ -24,6 +24,7 @@ import {
   type StreamHandler,
 } from '@wisp/core';
 import { streamsPerConnectionMax, takeShortcuts } from './connection-stack.ts';
+import { rememberProtocolMerges } from './protocol-merges.ts';
 
 export interface Services extends Record<string, unknown> {
   pubsub: GossipSub;
@@ -64,6 +65,7 @@ export class Libp2pHost implements GossipHost {
 
   async start(): Promise<void> {
     const node = await createLibp2p(this.#init.options());
+    rememberProtocolMerges(node.peerStore);
     const listener = this.#listener!;
     node.addEventListener('peer:connect', (e) => listener.peerConnected(e.detail.toString()));
     node.addEventListener('peer:disconnect', (e) => listener.peerDisconnected(e.detail.toString()));
