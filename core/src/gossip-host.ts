@@ -42,8 +42,13 @@ export interface GossipHost {
   /** Registers before or after start; the handler runs for every inbound stream. */
   handle(protocol: string, handler: StreamHandler): Promise<void>;
   unhandle(protocol: string): Promise<void>;
-  /** Opens a stream on an existing connection; never dials. */
-  openStream(peer: string, protocol: string, signal: AbortSignal): Promise<ByteStream>;
+  /** Opens a stream on an existing connection; never dials. `optimistic`: see StreamOptions. */
+  openStream(
+    peer: string,
+    protocol: string,
+    signal: AbortSignal,
+    options?: { readonly optimistic?: boolean },
+  ): Promise<ByteStream>;
   /** Dials a multiaddr ending in `/p2p/<peerId>`; resolves with the peer id reached. */
   dial(address: string, signal: AbortSignal): Promise<string>;
   hangUp(peer: string): Promise<void>;

@@ -89,7 +89,9 @@ export class HostedStreams {
     const timeoutMs = options.timeoutMs ?? this.#ctx.openTimeoutMs;
     const limit = clockDeadline(this.#ctx.clock, timeoutMs, options.signal);
     try {
-      const opening = this.#ctx.host.openStream(peer, protocol, limit.signal);
+      const opening = this.#ctx.host.openStream(peer, protocol, limit.signal, {
+        optimistic: options.optimistic === true,
+      });
       // A stream that opens after the deadline gave up on it would otherwise leak.
       opening.then(
         (s) => limit.signal.aborted && s.abort(new Error(`${protocol}: opened too late`)),

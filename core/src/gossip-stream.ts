@@ -27,6 +27,13 @@ export interface StreamOptions {
   /** How long opening may take; defaults to the implementation's `requestTimeoutMs`. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * For protocols where the opener speaks first: the stream opens without waiting for the peer
+   * to confirm the protocol, whose request leaves with the first bytes sent. A peer without a
+   * handler then ends the stream with `GossipNoHandlerError` rather than `openStream` rejecting
+   * (an implementation may still reject, as the in-memory network does).
+   */
+  readonly optimistic?: boolean;
 }
 
 export interface GossipStreamLimits {

@@ -17,8 +17,6 @@ import {
   skipUnheardEvents,
   streamMuxer,
   wasmAeadBytesMax,
-  windowUpdateBytesMin,
-  type FrameHeader,
 } from './connection-stack.ts';
 
 const echo = '/wisp/test/echo/1';
@@ -249,66 +247,70 @@ describe('noiseCrypto', () => {
 });
 
 describe('deferWindowUpdates', () => {
-  function fakeMuxer() {
-    const sent: FrameHeader[] = [];
-    const closed: number[] = [];
-    const muxer = {
-      sendFrame(header: FrameHeader) {
-        sent.push(header);
-        return true;
+  /** A Yamux stream's window bookkeeping, with `sendWindowUpdate` as Yamux computes it. */
+  function fakeStream(state = 3, window = 256 * 1024) {
+    const sent: number[] = [];
+    const stream = {
+      state,
+      recvWindow: window,
+      recvWindowCapacity: window,
+      /** Yamux's own update: grant back what was read. */
+      sendWindowUpdate() {
+        if (this.state === 5) return;
+        sent.push(this.recvWindow - this.recvWindowCapacity);
+        this.recvWindowCapacity = this.recvWindow;
       },
-      closeStream(id: number) {
-        closed.push(id);
+      /** What Yamux does with a data frame: count it against the window, then update. */
+      read(bytes: number) {
+        this.recvWindowCapacity -= bytes;
+        this.sendWindowUpdate();
       },
     };
-    deferWindowUpdates(muxer);
-    return { muxer, sent, closed };
+    return { stream: deferWindowUpdates(stream), sent };
   }
-  const update = (streamID: number, length: number, flag = 0): FrameHeader => ({
-    type: 1,
-    flag,
-    streamID,
-    length,
-  });
 
-  it('holds plain updates until half the initial window is owed, then sends the sum', () => {
-    const { muxer, sent } = fakeMuxer();
-    const step = windowUpdateBytesMin / 4;
-    for (let i = 0; i < 3; i++) muxer.sendFrame(update(3, step));
+  it('holds updates until half the window was read, then sends what is owed', () => {
+    const { stream, sent } = fakeStream();
+    const step = 32 * 1024;
+    for (let i = 0; i < 3; i++) stream.read(step);
     assert.deepEqual(sent, []);
-    muxer.sendFrame(update(3, step));
-    assert.deepEqual(sent, [update(3, windowUpdateBytesMin)]);
-    muxer.sendFrame(update(3, 10));
+    stream.read(step);
+    assert.deepEqual(sent, [128 * 1024]);
+    stream.read(10);
     assert.equal(sent.length, 1, 'owed count starts again after a send');
   });
 
-  it('sends flagged updates, data, pings and session frames at once', () => {
-    const { muxer, sent } = fakeMuxer();
-    const frames = [
-      update(5, 100, 1), // SYN
-      update(5, 0, 8), // RST
-      { type: 0, flag: 0, streamID: 5, length: 3 },
-      { type: 2, flag: 1, streamID: 0, length: 7 },
-      update(0, 100),
-    ];
-    for (const f of frames) muxer.sendFrame(f);
-    assert.deepEqual(sent, frames);
+  it('scales with a grown window: half of 1 MiB', () => {
+    const { stream, sent } = fakeStream(3, 1024 * 1024);
+    stream.read(256 * 1024);
+    stream.read(255 * 1024);
+    assert.deepEqual(sent, []);
+    stream.read(1024);
+    assert.deepEqual(sent, [512 * 1024]);
   });
 
-  it('keeps owed bytes per stream and forgets a closed stream', () => {
-    const { muxer, sent, closed } = fakeMuxer();
-    muxer.sendFrame(update(1, windowUpdateBytesMin - 1));
-    muxer.sendFrame(update(3, windowUpdateBytesMin - 1));
-    muxer.closeStream(1);
-    assert.deepEqual(closed, [1]);
-    muxer.sendFrame(update(1, 1));
-    assert.deepEqual(sent, [], 'stream 1 owes only its new byte');
-    muxer.sendFrame(update(3, 1));
-    assert.deepEqual(sent, [update(3, windowUpdateBytesMin)]);
+  it('sends at once an update that carries SYN or ACK, or notes a pause', () => {
+    for (const state of [0, 2, 5]) {
+      const { stream, sent } = fakeStream(state);
+      stream.read(5);
+      assert.deepEqual(sent, state === 5 ? [] : [5], `state ${state}`);
+    }
   });
 
-  it('refuses a muxer without the methods it patches', () => {
-    assert.throws(() => deferWindowUpdates({}), /no longer has sendFrame/);
+  it('never leaves a sender without half a window, whatever the reads', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 64 * 1024 }), { maxLength: 100 }), (reads) => {
+        const { stream } = fakeStream();
+        for (const bytes of reads) {
+          stream.read(Math.min(bytes, stream.recvWindowCapacity));
+          assert.ok(stream.recvWindowCapacity > stream.recvWindow / 2);
+        }
+      }),
+    );
+  });
+
+  it('refuses a stream without the methods it patches', () => {
+    assert.throws(() => deferWindowUpdates({}), /no longer has sendWindowUpdate/);
   });
 });
 

@@ -7,9 +7,10 @@
  *   connection writes each buffer with its own `write(2)`. `secureChannel()` hands the transport
  *   one buffer per frame: half the syscalls, one TCP segment instead of two.
  * - js-libp2p's Yamux answers every data frame with a window update, another encrypted frame and
- *   two more writes. `streamMuxer()` holds plain window updates back until half the initial
- *   window (128 KiB) has been consumed on the stream, as go-yamux and rust-yamux do, so a sender
- *   always has at least half a window in hand and small exchanges carry no updates at all.
+ *   two more writes, and grew a new stream's window with one more on its first data.
+ *   `deferWindowUpdates` holds them until half the window (at first 128 KiB) has been read on
+ *   the stream, as go-yamux does, so a sender always has at least half a window in hand and
+ *   small exchanges carry no updates at all.
  *
  * - Noise's frame splitter copied every read into a list and threw (and caught) a RangeError
  *   with a fresh stack at the end of each read; `NoiseFrameSplitter` does neither.
@@ -23,6 +24,11 @@
  *   not kept.
  * - Every send announced 'idle' at each layer, an Event built and dispatched with nobody
  *   listening. `skipUnheardEvents` builds none that nobody hears: +3% cross-node req/s.
+ *
+ * - Opening a stream cost a round trip (multistream-select) and 5 frames before the first byte
+ *   could pass; streams Wisp opens with `optimistic` send the protocol's request with their first
+ *   bytes and listeners answer it in one frame (optimistic-select.ts): 5 frames for a short
+ *   exchange and its closes instead of 9.
  *
  * Tried and dropped: corking the TCP socket until the end of the I/O round so frames of many
  * streams leave in one `writev`. Fewer syscalls, but the delayed writes cost the pipeline more
@@ -48,6 +54,7 @@ import type {
 } from '@libp2p/interface';
 import { gossipStreamDefaults } from '@wisp/core';
 import { chachaPoly, tagBytes } from './aead/chacha20poly1305.ts';
+import { selectOptimistically } from './optimistic-select.ts';
 
 /** Uint8ArrayList as far as this file uses it (a type-only stand-in: no extra dependency). */
 interface Uint8ArrayList {
@@ -55,17 +62,12 @@ interface Uint8ArrayList {
   subarray(): Uint8Array;
 }
 
-/** Yamux's initial stream window (its spec's 256 KiB); updates wait for half of it. */
-export const windowUpdateBytesMin = 128 * 1024;
-
 /**
  * Streams one connection may carry at once, each way: libp2p's per-protocol registrar limit and
  * Yamux's per-connection one, set to the hosted gossip's `streamsPerPeerMax` default (which
  * counts and refuses beyond it with a named error), so libp2p never refuses first.
  */
 export const streamsPerConnectionMax = gossipStreamDefaults.streamsPerPeerMax;
-
-const frameTypeWindowUpdate = 1;
 
 interface NoiseComponents {
   readonly privateKey: PrivateKey;
@@ -288,17 +290,9 @@ export function takeShortcuts<T>(stream: T): T {
   return skipUnheardEvents(deliverReadsDirectly(stream));
 }
 
-export interface FrameHeader {
-  readonly type: number;
-  readonly flag: number;
-  readonly streamID: number;
-  readonly length: number;
-}
-
-/** What `streamMuxer` relies on in Yamux's muxer. */
-export interface YamuxInternals {
-  sendFrame(header: FrameHeader, data?: Uint8ArrayList): boolean;
-  closeStream(id: number): void;
+/** What `streamMuxer` relies on in Yamux's muxer: it creates every stream, both directions. */
+interface YamuxMuxerInternals {
+  _newStream(streamId: number, state: number, direction: string): unknown;
 }
 
 export function streamMuxer(): (components: unknown) => StreamMuxerFactory {
@@ -309,36 +303,66 @@ export function streamMuxer(): (components: unknown) => StreamMuxerFactory {
   return (components) => {
     const muxers = (factory as (c: unknown) => StreamMuxerFactory)(components);
     const create = muxers.createStreamMuxer.bind(muxers);
+    // libp2p adds its registrar to the components after the muxers: read when a stream arrives.
+    const handled = () =>
+      (components as { registrar: { getProtocols(): string[] } }).registrar.getProtocols();
     muxers.createStreamMuxer = (maConn) => {
-      const muxer = create(takeShortcuts(maConn));
-      deferWindowUpdates(muxer as unknown as Partial<YamuxInternals>);
+      const muxer = create(takeShortcuts(maConn)) as ReturnType<typeof create> &
+        Partial<YamuxMuxerInternals>;
+      const newStream = muxer._newStream;
+      if (typeof newStream !== 'function') {
+        throw new TypeError('libp2p-yamux: its muxer no longer has _newStream()');
+      }
+      muxer._newStream = function (...args) {
+        return deferWindowUpdates(newStream.apply(this, args));
+      };
+      selectOptimistically(muxer, handled);
       return muxer;
     };
     return muxers;
   };
 }
 
-/** Exported for its unit test; `streamMuxer` applies it to every muxer. */
-export function deferWindowUpdates(muxer: Partial<YamuxInternals>): void {
-  const { sendFrame, closeStream } = muxer;
-  if (typeof sendFrame !== 'function' || typeof closeStream !== 'function') {
-    throw new TypeError('libp2p-yamux: its muxer no longer has sendFrame() and closeStream()');
+/** Yamux stream states (pinned @chainsafe/libp2p-yamux) whose next frame carries a flag. */
+const yamuxInit = 0;
+const yamuxSynReceived = 2;
+/** Paused: Yamux notes the time and sends nothing. */
+const yamuxPaused = 5;
+
+/** What `deferWindowUpdates` relies on in a Yamux stream. */
+export interface YamuxWindow {
+  readonly state: number;
+  /** The window the receiver grants, and how much of it the sender may still use. */
+  readonly recvWindow: number;
+  readonly recvWindowCapacity: number;
+  sendWindowUpdate(): void;
+}
+
+/**
+ * Holds a stream's window updates until it has read half its window (at first 128 KiB of 256)
+ * since the last one, as go-yamux does: until then the sender still has the other half in hand,
+ * so holding never stalls it. js-libp2p's Yamux otherwise answers every data frame with an
+ * update, and on a new stream's first data grows the window (an update of 256 KiB more) however
+ * little was read. When the update goes, it carries what is owed and any growth, as Yamux
+ * computes them. An update carrying SYN or ACK, or noting a pause, goes as before. Applied by
+ * `streamMuxer` to every stream; returns `stream`.
+ */
+export function deferWindowUpdates<T>(stream: T): T {
+  const s = stream as T & Partial<YamuxWindow>;
+  const send = s.sendWindowUpdate;
+  if (
+    typeof send !== 'function' ||
+    typeof s.state !== 'number' ||
+    typeof s.recvWindow !== 'number' ||
+    typeof s.recvWindowCapacity !== 'number'
+  ) {
+    throw new TypeError('libp2p-yamux: its stream no longer has sendWindowUpdate() and windows');
   }
-  const owed = new Map<number, number>();
-  muxer.sendFrame = function (header, data) {
-    if (header.type !== frameTypeWindowUpdate || header.flag !== 0 || header.streamID === 0) {
-      return sendFrame.call(this, header, data);
-    }
-    const length = (owed.get(header.streamID) ?? 0) + header.length;
-    if (length < windowUpdateBytesMin) {
-      owed.set(header.streamID, length);
-      return true;
-    }
-    owed.delete(header.streamID);
-    return sendFrame.call(this, { ...header, length }, data);
+  (s as T & YamuxWindow).sendWindowUpdate = function () {
+    const flagged =
+      this.state === yamuxInit || this.state === yamuxSynReceived || this.state === yamuxPaused;
+    if (!flagged && this.recvWindow - this.recvWindowCapacity < this.recvWindow / 2) return;
+    send.call(this);
   };
-  muxer.closeStream = function (id) {
-    owed.delete(id);
-    closeStream.call(this, id);
-  };
+  return stream;
 }

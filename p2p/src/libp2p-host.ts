@@ -24,6 +24,7 @@ import {
   type StreamHandler,
 } from '@wisp/core';
 import { streamsPerConnectionMax, takeShortcuts } from './connection-stack.ts';
+import { selectionFailure } from './optimistic-select.ts';
 import { rememberProtocolMerges } from './protocol-merges.ts';
 
 export interface Services extends Record<string, unknown> {
@@ -126,15 +127,26 @@ export class Libp2pHost implements GossipHost {
     await this.#node?.unhandle(protocol);
   }
 
-  async openStream(peer: string, protocol: string, signal: AbortSignal): Promise<ByteStream> {
+  async openStream(
+    peer: string,
+    protocol: string,
+    signal: AbortSignal,
+    options: { readonly optimistic?: boolean } = {},
+  ): Promise<ByteStream> {
     const connection = this.#openConnection(peer);
     try {
       const opts = {
         signal,
         runOnLimitedConnection: true,
         maxOutboundStreams: streamsPerConnectionMax,
+        // Read by the muxer (connection-stack.ts, optimistic-select.ts), passed on by libp2p.
+        optimistic: options.optimistic === true,
       };
-      return byteStream(await connection.newStream(protocol, opts));
+      const stream = await connection.newStream(protocol, opts);
+      // Optimistically, a peer without a handler answers when the stream is read.
+      const noHandler = (e: Error) =>
+        e.name === 'UnsupportedProtocolError' ? new GossipNoHandlerError(peer, protocol) : e;
+      return byteStream(stream, noHandler);
     } catch (e) {
       if ((e as Error).name === 'UnsupportedProtocolError') {
         throw new GossipNoHandlerError(peer, protocol);
@@ -254,13 +266,16 @@ export interface ScoreParamsHolder {
 }
 
 /** A libp2p stream as core's `ByteStream`: the same shape, with one sink and one end. */
-export function byteStream(stream: Stream): ByteStream {
+export function byteStream(
+  stream: Stream,
+  failure: (error: Error) => Error = (e) => e,
+): ByteStream {
   let sink: ByteSink | undefined;
   let ended = false;
   const end = (error?: Error): void => {
     if (ended) return;
     ended = true;
-    sink!.end(error);
+    sink!.end(error && failure(error));
   };
   // Pausing or resuming a stream whose reads already closed is moot; libp2p throws for it.
   const readsOpen = () => stream.readStatus !== 'closed' && stream.readStatus !== 'closing';
@@ -283,8 +298,10 @@ export function byteStream(stream: Stream): ByteStream {
       });
       // An end that came before the first sink: after libp2p hands over what it buffered (its
       // own microtask, queued as the 'message' listener was added).
-      if (broken()) queueMicrotask(() => end(new Error(`stream ${stream.status} before reading`)));
-      else if (stream.readableEnded) queueMicrotask(() => end());
+      if (broken()) {
+        const why = selectionFailure(stream) ?? new Error(`stream ${stream.status} before reading`);
+        queueMicrotask(() => end(why));
+      } else if (stream.readableEnded) queueMicrotask(() => end());
     },
     pause: () => readsOpen() && stream.pause(),
     resume: () => readsOpen() && stream.resume(),

@@ -77,6 +77,44 @@ export function streamCases(net: () => GossipTestNetwork): void {
     assert.deepEqual(froms, [a.peerId]);
   });
 
+  it('opens optimistically: bytes both ways, the first sent before the peer confirmed', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    b.handleStream(pipe, (stream) => void shout(stream).catch(() => undefined));
+    // A handler that speaks first: the opener sends nothing, and still hears it.
+    b.handleStream(`${pipe}/hello`, (stream) => {
+      void sendAll(stream, bytes('hello'))
+        .then(() => stream.close())
+        .catch(() => undefined);
+    });
+    const s = await settled(n, a.openStream(b.peerId, pipe, { optimistic: true }));
+    const answer = outcome(readAll(s));
+    await sendAll(s, bytes('hello '));
+    await sendAll(s, bytes('mesh'));
+    await s.close();
+    const hello = await settled(n, a.openStream(b.peerId, `${pipe}/hello`, { optimistic: true }));
+    const greeting = outcome(readAll(hello));
+    await n.eventually(() => answer.done && greeting.done, 5000, 'both answers');
+    assert.equal(text(answer.value!), 'HELLO MESH');
+    assert.equal(text(greeting.value!), 'hello');
+  });
+
+  it('ends an optimistic stream to an unhandled protocol with ERR_NOT_FOUND, or refuses it', async () => {
+    const n = net();
+    const [a, b] = await pair(n);
+    b.handleStream(pipe, (s) => s.abort(new Error('unused')));
+    const opening = outcome(a.openStream(b.peerId, '/wisp/test/none/1.0.0', { optimistic: true }));
+    await n.eventually(() => opening.done, 5000, 'the open to settle');
+    let failure = opening.error;
+    if (!failure) {
+      const reading = outcome(readAll(opening.value!));
+      await sendAll(opening.value!, bytes('anyone?')).catch(() => undefined);
+      await n.eventually(() => reading.done, 5000, 'the stream to end');
+      failure = reading.error;
+    }
+    assert.equal(codeOf(failure), 'ERR_NOT_FOUND', String(failure));
+  });
+
   it('holds 100 streams of one protocol open with one peer at once', async () => {
     // A NodePort with many keep-alive clients of one remote service holds a stream per client;
     // libp2p's own per-protocol default (32 inbound) reset the 33rd.

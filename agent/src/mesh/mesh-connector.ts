@@ -129,7 +129,8 @@ export class MeshConnector {
     await this.#dialer.reach(peer.peerId, peer.addresses);
     const timeoutMs = this.#ctx.connectTimeoutMs;
     const stream = await this.#ctx.gossip
-      .openStream(peer.peerId, meshProtocol, { timeoutMs })
+      // The header goes with the protocol's request: one round trip to the reply, not two.
+      .openStream(peer.peerId, meshProtocol, { timeoutMs, optimistic: true })
       .catch((e: unknown) => {
         throw new MeshConnectError('unreachable', `node ${nodeName}: ${String(e)}`, { cause: e });
       });
