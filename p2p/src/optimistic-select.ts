@@ -228,7 +228,10 @@ function openOptimistically(stream: YamuxStreamInternals, protocol: string): voi
     }
     const bytes = asBytes(frame.data);
     const want = request.byteLength - echo.byteLength;
-    const got = concat(echo, bytes.subarray(0, want));
+    const got =
+      echo.byteLength === 0
+        ? bytes.subarray(0, want)
+        : Buffer.concat([echo, bytes.subarray(0, want)]);
     if (!startsWith(request, got)) {
       refuse(`the peer answered ${JSON.stringify(new TextDecoder().decode(got))}`);
       return;
@@ -275,12 +278,4 @@ function asBytes(data: Uint8Array | { subarray(): Uint8Array }): Uint8Array {
 function startsWith(whole: Uint8Array, part: Uint8Array): boolean {
   for (let i = 0; i < part.byteLength; i++) if (whole[i] !== part[i]) return false;
   return true;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.byteLength === 0) return b;
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
 }
