@@ -134,6 +134,10 @@ export class Libp2pHost implements GossipHost {
     options: { readonly optimistic?: boolean } = {},
   ): Promise<ByteStream> {
     const connection = this.#openConnection(peer);
+    // A peer without a handler: libp2p rejects the open, or, opened optimistically, ends the
+    // stream when it is read.
+    const noHandler = (e: Error) =>
+      e?.name === 'UnsupportedProtocolError' ? new GossipNoHandlerError(peer, protocol) : e;
     try {
       const opts = {
         signal,
@@ -142,16 +146,9 @@ export class Libp2pHost implements GossipHost {
         // Read by the muxer (connection-stack.ts, optimistic-select.ts), passed on by libp2p.
         optimistic: options.optimistic === true,
       };
-      const stream = await connection.newStream(protocol, opts);
-      // Optimistically, a peer without a handler answers when the stream is read.
-      const noHandler = (e: Error) =>
-        e.name === 'UnsupportedProtocolError' ? new GossipNoHandlerError(peer, protocol) : e;
-      return byteStream(stream, noHandler);
+      return byteStream(await connection.newStream(protocol, opts), noHandler);
     } catch (e) {
-      if ((e as Error).name === 'UnsupportedProtocolError') {
-        throw new GossipNoHandlerError(peer, protocol);
-      }
-      throw e;
+      throw noHandler(e as Error);
     }
   }
 
