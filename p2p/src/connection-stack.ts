@@ -55,6 +55,7 @@ import type {
 import { gossipStreamDefaults } from '@wisp/core';
 import { chachaPoly, tagBytes } from './aead/chacha20poly1305.ts';
 import { selectOptimistically } from './optimistic-select.ts';
+import { yamuxState } from './yamux-internals.ts';
 
 /** Uint8ArrayList as far as this file uses it (a type-only stand-in: no extra dependency). */
 interface Uint8ArrayList {
@@ -323,12 +324,6 @@ export function streamMuxer(): (components: unknown) => StreamMuxerFactory {
   };
 }
 
-/** Yamux stream states (pinned @chainsafe/libp2p-yamux) whose next frame carries a flag. */
-const yamuxInit = 0;
-const yamuxSynReceived = 2;
-/** Paused: Yamux notes the time and sends nothing. */
-const yamuxPaused = 5;
-
 /** What `deferWindowUpdates` relies on in a Yamux stream. */
 export interface YamuxWindow {
   readonly state: number;
@@ -359,8 +354,11 @@ export function deferWindowUpdates<T>(stream: T): T {
     throw new TypeError('libp2p-yamux: its stream no longer has sendWindowUpdate() and windows');
   }
   (s as T & YamuxWindow).sendWindowUpdate = function () {
+    // The next frame carries SYN or ACK, or Yamux only notes a pause: as before.
     const flagged =
-      this.state === yamuxInit || this.state === yamuxSynReceived || this.state === yamuxPaused;
+      this.state === yamuxState.init ||
+      this.state === yamuxState.synReceived ||
+      this.state === yamuxState.paused;
     if (!flagged && this.recvWindow - this.recvWindowCapacity < this.recvWindow / 2) return;
     send.call(this);
   };

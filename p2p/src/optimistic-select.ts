@@ -26,15 +26,10 @@
  *   selectOptimistically(muxer, () => registrar.getProtocols());
  */
 
+import { yamuxFlag, yamuxFrameType, yamuxState } from './yamux-internals.ts';
+
 /** The multistream-select 1.0 header both sides send first. */
 const multistreamHeader = '/multistream/1.0.0\n';
-
-/** Yamux's frame type and flags, and its stream's first state (pinned @chainsafe/libp2p-yamux). */
-const frameTypeData = 0;
-const flagSyn = 1;
-const flagFin = 4;
-const flagRst = 8;
-const streamStateInit = 0;
 
 /** A listener's answer that does not select the protocol asked for. */
 export class UnsupportedProtocolError extends Error {
@@ -164,7 +159,11 @@ export function selectOptimistically(muxer: unknown, handled: () => readonly str
   let arriving: { readonly id: number; readonly protocol: string } | undefined;
   m.handleStreamMessage = function (frame) {
     const { header, data } = frame;
-    if (header.type !== frameTypeData || !(header.flag & flagSyn) || !data?.byteLength) {
+    if (
+      header.type !== yamuxFrameType.data ||
+      !(header.flag & yamuxFlag.syn) ||
+      !data?.byteLength
+    ) {
       handleStreamMessage.call(this, frame);
       return;
     }
@@ -204,14 +203,14 @@ function openOptimistically(stream: YamuxStreamInternals, protocol: string): voi
   // goes first.
   const { sendWindowUpdate, sendPause, handleData, handleWindowUpdate } = stream;
   stream.sendWindowUpdate = function () {
-    if (this.state !== streamStateInit) sendWindowUpdate.call(this);
+    if (this.state !== yamuxState.init) sendWindowUpdate.call(this);
   };
   stream.sendPause = function () {
-    if (this.state === streamStateInit) this.processSendQueue();
+    if (this.state === yamuxState.init) this.processSendQueue();
     sendPause.call(this);
   };
   setImmediate(() => {
-    if (stream.state === streamStateInit) stream.processSendQueue();
+    if (stream.state === yamuxState.init) stream.processSendQueue();
   });
   // The echo, taken off the front of what arrives until it is all here and checked.
   let echo: Uint8Array | undefined = new Uint8Array(0);
@@ -237,14 +236,14 @@ function openOptimistically(stream: YamuxStreamInternals, protocol: string): voi
       return;
     }
     echo = got.byteLength === request.byteLength ? undefined : got;
-    if (echo !== undefined && frame.header.flag & (flagFin | flagRst)) {
+    if (echo !== undefined && frame.header.flag & (yamuxFlag.fin | yamuxFlag.rst)) {
       refuse('the peer closed the stream before selecting it');
       return;
     }
     handleData.call(this, { header: frame.header, data: bytes.subarray(want) });
   };
   stream.handleWindowUpdate = function (frame) {
-    if (echo !== undefined && frame.header.flag & flagFin) {
+    if (echo !== undefined && frame.header.flag & yamuxFlag.fin) {
       refuse('the peer closed the stream before selecting it');
       return;
     }
