@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Libp2p, Stream } from '@libp2p/interface';
@@ -18,6 +17,7 @@ import {
   streamMuxer,
   wasmAeadBytesMax,
 } from './connection-stack.ts';
+import { countSocketWrites } from './test-fixtures.ts';
 
 const echo = '/wisp/test/echo/1';
 
@@ -70,21 +70,13 @@ describe('connection stack over real TCP', () => {
     const stream = await a.dialProtocol(b.peerId, echo);
     const it = stream[Symbol.asyncIterator]();
     const rounds = 200;
-    const write = net.Socket.prototype.write;
-    let writes = 0;
-    net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
-      writes++;
-      return (write as (...a: unknown[]) => boolean).apply(this, args);
-    } as typeof write;
-    try {
+    const writes = await countSocketWrites(async () => {
       for (let i = 0; i < rounds; i++) {
         const msg = Buffer.from(`GET /${i} HTTP/1.1\r\nhost: x\r\n\r\n`);
         stream.send(msg);
         assert.deepEqual(await readBytes(it, msg.byteLength), msg);
       }
-    } finally {
-      net.Socket.prototype.write = write;
-    }
+    });
     // The stock Noise + Yamux pair writes 8: length and ciphertext apart, and a window update
     // answering each data frame. A few frames of slack for a ping or the stream's opening.
     assert.ok(writes <= rounds * 2 + 16, `${writes} socket writes for ${rounds} round trips`);

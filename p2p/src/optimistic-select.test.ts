@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { generateKeyPair } from '@libp2p/crypto/keys';
@@ -10,6 +9,7 @@ import { createLibp2p } from 'libp2p';
 import { secureChannel, streamMuxer } from './connection-stack.ts';
 import { byteStream } from './libp2p-host.ts';
 import { parseSelectRequest, selectOptimistically, selectRequest } from './optimistic-select.ts';
+import { countSocketWrites } from './test-fixtures.ts';
 
 const echo = '/wisp/test/echo/1';
 const hello = '/wisp/test/hello/1';
@@ -51,22 +51,6 @@ async function readAll(stream: Stream): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of stream) parts.push(Buffer.from(c instanceof Uint8Array ? c : c.subarray()));
   return Buffer.concat(parts);
-}
-
-/** Counts socket writes (each a frame on this stack) while `fn` runs. */
-async function countWrites(fn: () => Promise<void>): Promise<number> {
-  const write = net.Socket.prototype.write;
-  let writes = 0;
-  net.Socket.prototype.write = function (this: net.Socket, ...args: unknown[]) {
-    writes++;
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof write;
-  try {
-    await fn();
-  } finally {
-    net.Socket.prototype.write = write;
-  }
-  return writes;
 }
 
 describe('selectRequest and parseSelectRequest', () => {
@@ -132,8 +116,8 @@ describe('optimistic selection over real TCP', () => {
     // Warm both sides up (the peer store records the protocol once).
     await exchange(optimistic)();
     await exchange({})();
-    const lazy = await countWrites(exchange(optimistic));
-    const waiting = await countWrites(exchange({}));
+    const lazy = await countSocketWrites(exchange(optimistic));
+    const waiting = await countSocketWrites(exchange({}));
     // Waiting: SYN, request, data, FIN from the opener; ACK, two echoes, data, FIN back (9).
     // Optimistic: SYN with request and data, FIN; ACK with echo, data, FIN back (5). A ping
     // or identify push could add one to either.
