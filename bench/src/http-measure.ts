@@ -47,39 +47,54 @@ export async function measureHttp(spec: MeasureSpec): Promise<MeasureResult> {
     maxSockets: Math.max(...spec.concurrency),
   });
   try {
-    for (let i = 0; i < 50; i++) await get(agent, host, port);
-    const times: number[] = [];
-    for (let i = 0; i < spec.latencyRequests; i++) {
-      const t0 = performance.now();
-      await get(agent, host, port);
-      times.push(performance.now() - t0);
-    }
-    let best = { rps: 0, concurrency: 0 };
-    for (const clients of spec.concurrency) {
-      const rps = await throughput(agent, spec, clients);
-      if (rps > best.rps) best = { rps, concurrency: clients };
-    }
-    return {
-      name: spec.name,
-      p50: percentile(times, 50),
-      p99: percentile(times, 99),
-      ...best,
-    };
+    return await measureRequests(spec, () => get(agent, host, port));
   } finally {
     agent.destroy();
   }
 }
 
-async function throughput(agent: http.Agent, spec: MeasureSpec, clients: number): Promise<number> {
+export type LoadSpec = Pick<
+  MeasureSpec,
+  'name' | 'latencyRequests' | 'throughputMs' | 'concurrency'
+>;
+
+/**
+ * The measurement itself, for any request function: 50 warm-up requests, `latencyRequests`
+ * sequential ones timed, then each level of `concurrency` for `throughputMs`.
+ */
+export async function measureRequests(
+  spec: LoadSpec,
+  send: () => Promise<unknown>,
+): Promise<MeasureResult> {
+  for (let i = 0; i < 50; i++) await send();
+  const times: number[] = [];
+  for (let i = 0; i < spec.latencyRequests; i++) {
+    const t0 = performance.now();
+    await send();
+    times.push(performance.now() - t0);
+  }
+  let best = { rps: 0, concurrency: 0 };
+  for (const clients of spec.concurrency) {
+    const rps = await throughput(send, spec.throughputMs, clients);
+    if (rps > best.rps) best = { rps, concurrency: clients };
+  }
+  return { name: spec.name, p50: percentile(times, 50), p99: percentile(times, 99), ...best };
+}
+
+async function throughput(
+  send: () => Promise<unknown>,
+  throughputMs: number,
+  clients: number,
+): Promise<number> {
   let done = 0;
-  const end = performance.now() + spec.throughputMs;
+  const end = performance.now() + throughputMs;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
-        await get(agent, spec.host, spec.port);
+        await send();
         done++;
       }
     }),
   );
-  return (done * 1000) / spec.throughputMs;
+  return (done * 1000) / throughputMs;
 }
