@@ -63,14 +63,29 @@ export class MeshConnector {
   }
 
   /** Connects to a ready endpoint of `service:port`, trying others when one fails. */
-  async connectService(
+  connectService(serviceKey: string, portName: string, source: TunnelSource): Promise<Connected> {
+    return this.withEndpoint(serviceKey, portName, source, async (service, endpoint) => {
+      const upstream = await this.connectEndpoint(service, endpoint, source);
+      this.#ctx.metrics.opened(serviceKey);
+      return { upstream, endpoint };
+    });
+  }
+
+  /**
+   * Runs `attempt` with a ready endpoint of `service:port` picked for `source`, and again with
+   * another when it fails, up to `connectAttemptsMax` endpoints: every failure counts against
+   * the endpoint (and in the service's error metrics) except a NetworkPolicy denial, which ends
+   * the search. An attempt that must end it otherwise returns its failure as a value.
+   */
+  async withEndpoint<T>(
     serviceKey: string,
     portName: string,
     source: TunnelSource,
-  ): Promise<Connected> {
+    attempt: (service: MeshService, endpoint: MeshEndpoint) => Promise<T>,
+  ): Promise<T> {
     const tried = new Set<string>();
     let last: unknown;
-    for (let attempt = 0; attempt < this.#ctx.connectAttemptsMax; attempt++) {
+    for (let i = 0; i < this.#ctx.connectAttemptsMax; i++) {
       // The table may have changed since the last try: an endpoint gone not-ready drops out.
       const [ns, name] = serviceKey.split('/');
       const service = this.#ctx.state().table.get(ns, name);
@@ -78,9 +93,7 @@ export class MeshConnector {
       const endpoint = service && port && this.#picker.pick(service, port, source.ip, tried);
       if (!service || !port || !endpoint) break;
       try {
-        const upstream = await this.connectEndpoint(service, endpoint, source);
-        this.#ctx.metrics.opened(serviceKey);
-        return { upstream, endpoint };
+        return await attempt(service, endpoint);
       } catch (e) {
         last = e;
         tried.add(endpoint.ip);
