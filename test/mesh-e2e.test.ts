@@ -292,8 +292,18 @@ describe('the mesh across real agents', { skip, timeout: 900_000 }, () => {
       assert.equal(reached.size, 3, `${name} reached every replica: ${[...reached]}`);
     }
     const metrics = await get(`http://127.0.0.1:${metricsPort}/metrics`);
-    const opened = /wisp_mesh_connections_total\{namespace="default",service="hello"\} (\d+)/;
-    assert.ok(Number(opened.exec(metrics.body)?.[1]) >= 12, `edge-1 /metrics:\n${metrics.body}`);
+    const counter = (name: string) =>
+      Number(
+        new RegExp(`${name}\\{namespace="default",service="hello"\\} (\\d+)`).exec(
+          metrics.body,
+        )?.[1],
+      );
+    // Twelve requests; each client pod keeps a connection per replica and reuses it.
+    assert.ok(counter('wisp_mesh_http_requests_total') >= 12, `edge-1 /metrics:\n${metrics.body}`);
+    console.log(
+      `edge-1 mesh: ${counter('wisp_mesh_http_requests_total')} requests from pods, ` +
+        `${counter('wisp_mesh_connections_total')} connections opened for service hello`,
+    );
   });
 
   it('fails no request once readiness has removed a deleted pod from a steady stream', async () => {

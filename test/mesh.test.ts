@@ -88,6 +88,27 @@ function doc(
   };
 }
 
+/** Admits callers from namespaces without a `team` label: `blocked` has one. */
+const denyTeams: NetworkPolicy = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'only-default', namespace: 'default' },
+  spec: {
+    podSelector: { matchLabels: { app: 'hello' } },
+    ingress: [
+      {
+        from: [
+          {
+            namespaceSelector: {
+              matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }],
+            },
+          },
+        ],
+      },
+    ],
+  },
+};
+
 async function eventually(cond: () => boolean, withinMs: number, what: string) {
   const start = performance.now();
   while (!cond()) {
@@ -199,31 +220,12 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
   });
 
   it('denies a caller whose namespace a NetworkPolicy does not admit', async () => {
-    const policy: NetworkPolicy = {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'only-default', namespace: 'default' },
-      spec: {
-        podSelector: { matchLabels: { app: 'hello' } },
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: {
-                  matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }],
-                },
-              },
-            ],
-          },
-        ],
-      },
-    };
     const podsOnN2 = [
       pod('hello-a', 'n2', { app: 'hello' }),
       pod('hello-b', 'n2', { app: 'hello' }),
     ];
     await n2.mesh.setDesired(
-      doc(n2, twoReady(), [n1], { pods: podsOnN2, networkPolicies: [policy] }),
+      doc(n2, twoReady(), [n1], { pods: podsOnN2, networkPolicies: [denyTeams] }),
     );
     const request = {
       method: 'GET',
@@ -250,6 +252,41 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
       ip: '10.42.2.9',
     });
     await assert.rejects(forged(request), (e: { code?: string }) => e.code === 'ERR_FORBIDDEN');
+    await n2.mesh.setDesired(doc(n2, twoReady(), [n1], { pods: podsOnN2 }));
+  });
+
+  it('keeps a tunnel for the next call, and closes it once a NetworkPolicy there denies the caller', async () => {
+    const podsOnN2 = [
+      pod('hello-a', 'n2', { app: 'hello' }),
+      pod('hello-b', 'n2', { app: 'hello' }),
+    ];
+    await n1.mesh.setDesired(doc(n1, twoReady(), [n2]));
+    await n2.mesh.setDesired(doc(n2, twoReady(), [n1], { pods: podsOnN2 }));
+    const outgoing = createMeshOutgoingPolicy(n1.mesh, {
+      namespace: 'blocked',
+      name: 'keeper',
+      ip: '10.42.1.8',
+    });
+    const request = {
+      method: 'GET',
+      url: 'http://hello.default/',
+      headers: [],
+      body: new Uint8Array(),
+    };
+    const opened = () => n1.mesh.metrics.snapshot('default/hello')?.connections ?? 0;
+    const before = opened();
+    const names = [];
+    for (let i = 0; i < 6; i++) names.push(Buffer.from((await outgoing(request)).body).toString());
+    assert.deepEqual(new Set(names), new Set(['hello-a', 'hello-b']), 'round robin per request');
+    assert.equal(opened() - before, 2, 'one tunnel per endpoint, kept for the next calls');
+    assert.equal(n1.mesh.outgoing.idleCount(), 2);
+    // Only n2 learns of the policy (it selects n2's pods), so n2 must close the kept tunnels.
+    await n2.mesh.setDesired(
+      doc(n2, twoReady(), [n1], { pods: podsOnN2, networkPolicies: [denyTeams] }),
+    );
+    // Well within the pool's 4 s idle limit, which would close them too.
+    await eventually(() => n1.mesh.outgoing.idleCount() === 0, 2000, 'the kept tunnels closed');
+    await assert.rejects(outgoing(request), (e: { code?: string }) => e.code === 'ERR_FORBIDDEN');
     await n2.mesh.setDesired(doc(n2, twoReady(), [n1], { pods: podsOnN2 }));
   });
 

@@ -2,7 +2,9 @@
  * The receiving half of a tunnel: reads the header, checks that the sending node may claim the
  * calling pod (its IP lies in the pod CIDR of the certificate the peer was admitted with), that
  * the destination is a ready pod on this node, and that NetworkPolicy admits the connection;
- * then connects to the pod and splices. Every refusal is answered with a reason.
+ * then connects to the pod and splices. Every refusal is answered with a reason. A tunnel that
+ * is open stays subject to NetworkPolicy: `track` lists it, and `revokedByPolicy` says, under a
+ * new mesh state, whether it must close (a caller's kept connection must not outlive a deny).
  */
 import type { Clock, GossipStream } from '@wisp/core';
 import { encodeFrame, sendAll } from '@wisp/core';
@@ -31,6 +33,15 @@ export interface InboundContext {
   readonly identity: (peerId: string) => PeerFacts | undefined;
   readonly connectLocal: ConnectLocal;
   readonly onError?: (e: unknown) => void;
+  /** Lists an open tunnel until it ends (the returned function). */
+  readonly track?: (tunnel: InboundTunnel) => () => void;
+}
+
+/** An open tunnel from a caller to a pod here. */
+export interface InboundTunnel {
+  readonly header: TunnelHeader;
+  readonly from: string;
+  close(reason: string): void;
 }
 
 export async function serveTunnel(
@@ -72,15 +83,37 @@ export async function serveTunnel(
   });
   if (socket.destroyed) return;
   ctx.metrics.opened(header.service);
-  const result = await spliceTunnel(socket, tunnel);
+  const untrack = ctx.track?.({
+    header,
+    from,
+    close(reason) {
+      socket.destroy();
+      stream.abort(new Error(reason));
+    },
+  });
+  let result;
+  try {
+    result = await spliceTunnel(socket, tunnel);
+  } finally {
+    untrack?.();
+  }
   // bytesIn counts the service's answers on both sides: here, from the pod into the tunnel.
   ctx.metrics.bytes(header.service, result.bytesOut, result.bytesIn);
+}
+
+/** Why an open tunnel must close under the current state (a denial), if it must. */
+export function revokedByPolicy(
+  tunnel: InboundTunnel,
+  ctx: Pick<InboundContext, 'identity' | 'state'>,
+): string | undefined {
+  const why = refusal(tunnel.header, tunnel.from, ctx);
+  return why?.code === 'denied' ? why.reason : undefined;
 }
 
 function refusal(
   header: TunnelHeader,
   from: string,
-  ctx: InboundContext,
+  ctx: Pick<InboundContext, 'identity' | 'state'>,
 ): Extract<TunnelReply, { ok: false }> | undefined {
   const sender = ctx.identity(from);
   if (!sender) return { ok: false, code: 'denied', reason: `peer ${from} is not a known node` };

@@ -1,6 +1,7 @@
 /**
  * Per-service mesh counters, printed as Prometheus text for the agent's `/metrics`:
- * connections opened, bytes each way, errors by reason, and connections denied by policy.
+ * connections opened, pods' outgoing HTTP requests (which reuse connections), bytes each way,
+ * errors by reason, and connections denied by policy.
  *
  *   metrics.opened('default/hello');
  *   meshMetricsText(metrics);
@@ -11,6 +12,7 @@ export const metricsServicesMax = 4096;
 
 interface ServiceCounters {
   connections: number;
+  requests: number;
   bytesIn: number;
   bytesOut: number;
   errors: Map<string, number>;
@@ -21,6 +23,11 @@ export class MeshMetrics {
 
   opened(service: string): void {
     this.#of(service).connections++;
+  }
+
+  /** One outgoing HTTP request from a pod, on a new or a kept connection. */
+  requested(service: string): void {
+    this.#of(service).requests++;
   }
 
   /** `in`: toward the client (response bytes); `out`: toward the endpoint. */
@@ -43,7 +50,13 @@ export class MeshMetrics {
     let c = this.#services.get(service);
     if (!c) {
       const key = this.#services.size >= metricsServicesMax ? '_other' : service;
-      c = this.#services.get(key) ?? { connections: 0, bytesIn: 0, bytesOut: 0, errors: new Map() };
+      c = this.#services.get(key) ?? {
+        connections: 0,
+        requests: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        errors: new Map(),
+      };
       this.#services.set(key, c);
     }
     return c;
@@ -66,6 +79,12 @@ export function meshMetricsText(metrics: MeshMetrics): string {
   };
   for (const [svc, c] of rows)
     lines.push(`wisp_mesh_connections_total{${label(svc)}} ${c.connections}`);
+  lines.push(
+    "# HELP wisp_mesh_http_requests_total Pods' outgoing HTTP requests, per service.",
+    '# TYPE wisp_mesh_http_requests_total counter',
+  );
+  for (const [svc, c] of rows)
+    lines.push(`wisp_mesh_http_requests_total{${label(svc)}} ${c.requests}`);
   lines.push(
     '# HELP wisp_mesh_bytes_total Bytes the mesh carried, per service and direction.',
     '# TYPE wisp_mesh_bytes_total counter',

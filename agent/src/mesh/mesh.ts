@@ -20,14 +20,20 @@ import {
   type Connected,
   type MeshGossip,
 } from './mesh-connector.ts';
-import { serveTunnel } from './mesh-inbound.ts';
+import {
+  revokedByPolicy,
+  serveTunnel,
+  type InboundContext,
+  type InboundTunnel,
+} from './mesh-inbound.ts';
+import { OutgoingPool } from './outgoing-pool.ts';
 import { MeshMetrics, meshMetricsText } from './mesh-metrics.ts';
 import { meshProtocol, type TunnelSource } from './mesh-protocol.ts';
-import type { Upstream } from './tunnel.ts';
+import { asDuplex, type Upstream } from './tunnel.ts';
 import { buildMeshState, emptyMeshState, type MeshDocument, type MeshState } from './mesh-state.ts';
 import { NodePortListeners } from './node-port-listeners.ts';
 import type { PeerBook } from './peer-book.ts';
-import type { MeshEndpoint, Resolution } from './service-table.ts';
+import type { MeshEndpoint, MeshService, Resolution } from './service-table.ts';
 
 export const meshDefaults = {
   nodeIp: '0.0.0.0',
@@ -68,6 +74,15 @@ export interface Mesh extends Startable {
     endpoint: MeshEndpoint,
     source: TunnelSource,
   ): Promise<Upstream>;
+  /** `attempt` with a ready endpoint of a service port, then others on failure (connector). */
+  withEndpoint<T>(
+    serviceKey: string,
+    portName: string,
+    source: TunnelSource,
+    attempt: (service: MeshService, endpoint: MeshEndpoint) => Promise<T>,
+  ): Promise<T>;
+  /** Kept connections for pods' outgoing HTTP, forgotten on every new mesh state. */
+  readonly outgoing: OutgoingPool;
   readonly metrics: MeshMetrics;
   metricsText(): string;
   nodePorts(): number[];
@@ -89,6 +104,17 @@ export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
     state: () => state,
     connectLocal,
   });
+  const outgoing = new OutgoingPool(
+    {},
+    {
+      clock: c.clock,
+      connect: async ({ serviceKey, endpoint, source }) => {
+        const upstream = await connector.connectEndpoint({ key: serviceKey }, endpoint, source);
+        metrics.opened(serviceKey);
+        return asDuplex(upstream);
+      },
+    },
+  );
   const listeners = new NodePortListeners({
     nodeIp: d.nodeIp,
     connector,
@@ -97,6 +123,20 @@ export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
   });
   let off: (() => void) | undefined;
   let running = false;
+  const inbound = new Set<InboundTunnel>();
+  const inboundContext: InboundContext = {
+    clock: c.clock,
+    connectTimeoutMs: d.connectTimeoutMs,
+    metrics,
+    state: () => state,
+    identity: (peer) => c.peers.identity(peer),
+    connectLocal,
+    ...(c.onError ? { onError: c.onError } : {}),
+    track(tunnel) {
+      inbound.add(tunnel);
+      return () => inbound.delete(tunnel);
+    },
+  };
 
   async function reconcileNodePorts(): Promise<void> {
     if (!running || init.nodePorts === false) return;
@@ -110,28 +150,32 @@ export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
 
   return {
     metrics,
+    outgoing,
     async start() {
       running = true;
       off = c.gossip.handleStream(meshProtocol, (stream, from) => {
-        void serveTunnel(stream, from, {
-          clock: c.clock,
-          connectTimeoutMs: d.connectTimeoutMs,
-          metrics,
-          state: () => state,
-          identity: (peer) => c.peers.identity(peer),
-          connectLocal,
-          ...(c.onError ? { onError: c.onError } : {}),
-        }).catch((e) => c.onError?.(e));
+        void serveTunnel(stream, from, inboundContext).catch((e) => c.onError?.(e));
       });
       await reconcileNodePorts();
     },
     async stop() {
       running = false;
       off?.();
+      outgoing.destroy();
       await listeners.closeAll();
     },
     async setDesired(doc) {
       state = buildMeshState(doc);
+      // Kept connections were opened under the old state: endpoints may have gone not-ready.
+      outgoing.flush();
+      // And a NetworkPolicy may now deny callers whose tunnels to pods here are open.
+      for (const tunnel of inbound) {
+        const why = revokedByPolicy(tunnel, inboundContext);
+        if (why) {
+          metrics.error(tunnel.header.service, 'denied');
+          tunnel.close(why);
+        }
+      }
       await reconcileNodePorts();
     },
     state: () => state,
@@ -139,6 +183,8 @@ export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
     connectService: (key, portName, source) => connector.connectService(key, portName, source),
     connectEndpoint: (key, endpoint, source) =>
       connector.connectEndpoint({ key }, endpoint, source),
+    withEndpoint: (key, portName, source, attempt) =>
+      connector.withEndpoint(key, portName, source, attempt),
     metricsText: () => meshMetricsText(metrics),
     nodePorts: () => listeners.ports(),
   };

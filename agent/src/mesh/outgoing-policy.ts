@@ -4,19 +4,21 @@
  * (with the calling pod as the NetworkPolicy source); anything else is denied. The shapes match
  * runtime-wasm's `OutgoingPolicy` structurally (the agent does not import runtime-wasm); the
  * composition root passes `errors` that build runtime-wasm's own error classes, so the guest
- * sees `HTTP-request-denied`.
+ * sees `HTTP-request-denied`. Connections are kept between requests (outgoing-pool.ts), and
+ * each request picks its endpoint, so replicas share a caller's load as they would per
+ * connection.
  *
  *   const outgoing = createMeshOutgoingPolicy(mesh, { namespace, name, ip, labels }, {
  *     errors: { denied: (url, why) => new OutgoingDeniedError(url, why) },
  *   });
  */
 import http from 'node:http';
-import type { Duplex } from 'node:stream';
 import { WispError } from '@wisp/core';
 import type { Mesh } from './mesh.ts';
+import { MeshConnectError } from './mesh-errors.ts';
 import type { TunnelSource } from './mesh-protocol.ts';
-import { asDuplex } from './tunnel.ts';
-import type { MeshEndpoint } from './service-table.ts';
+import type { OutgoingPool, PoolTarget } from './outgoing-pool.ts';
+import type { MeshEndpoint, MeshService, Resolution } from './service-table.ts';
 
 export interface MeshOutgoingRequest {
   readonly method: string;
@@ -60,7 +62,19 @@ export class MeshOutgoingDeniedError extends WispError {
   }
 }
 
-type MeshView = Pick<Mesh, 'resolve' | 'connectService' | 'connectEndpoint' | 'state' | 'metrics'>;
+type MeshView = Pick<Mesh, 'resolve' | 'withEndpoint' | 'outgoing' | 'state' | 'metrics'>;
+
+/**
+ * Times one request is sent again after a kept connection failed it before any answer: the
+ * server may close an idle connection as a request leaves on it (only idempotent methods).
+ */
+const keptConnectionRetriesMax = 2;
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** What one try of a request gave, once a connection was had: an answer or its failure. */
+type Outcome =
+  | { readonly res: MeshOutgoingResponse }
+  | { readonly error: Error; readonly onKeptConnection: boolean };
 
 export function createMeshOutgoingPolicy(
   mesh: MeshView,
@@ -85,60 +99,76 @@ export function createMeshOutgoingPolicy(
     }
     if (url.protocol !== 'http:') throw deny(req.url, 'only http:// reaches the mesh');
     const port = url.port ? Number(url.port) : 80;
-    let socket: Duplex;
-    let serviceKey: string;
+    const hit = serviceFor(mesh, url.hostname, port, pod.namespace);
+    if (!hit) throw deny(req.url, 'not a service of the cluster');
+    const serviceKey = hit.service.key;
+    const send = (endpoint: MeshEndpoint) =>
+      exchange(mesh.outgoing, { source, serviceKey, endpoint }, url, req, bytesMax, opts?.signal);
+    let outcome: Outcome;
+    mesh.metrics.requested(serviceKey);
     try {
-      [socket, serviceKey] = await connectFor(mesh, url.hostname, port, pod.namespace, source);
+      for (let retries = 0; ; retries++) {
+        outcome =
+          hit.kind === 'service'
+            ? await mesh.withEndpoint(serviceKey, hit.port.name, source, (_s, ep) => send(ep))
+            : await send(headlessEndpoint(hit.service, port));
+        const again =
+          'error' in outcome &&
+          outcome.onKeptConnection &&
+          idempotentMethods.has(req.method.toUpperCase()) &&
+          !opts?.signal?.aborted &&
+          retries < keptConnectionRetriesMax;
+        if (!again) break;
+      }
     } catch (e) {
-      if (e instanceof MeshOutgoingDeniedError) throw deny(req.url, e.message);
       const code = (e as { code?: string }).code;
       if (code === 'ERR_FORBIDDEN') throw deny(req.url, (e as Error).message);
       throw fail(req.url, (e as Error).message, e);
     }
-    try {
-      const res = await exchange(socket, url, req, bytesMax, opts?.signal);
-      mesh.metrics.bytes(serviceKey, res.body.byteLength, req.body.byteLength);
-      return res;
-    } catch (e) {
+    if ('error' in outcome) {
       mesh.metrics.error(serviceKey, 'http');
-      throw fail(req.url, (e as Error).message, e);
+      throw fail(req.url, outcome.error.message, outcome.error);
     }
+    mesh.metrics.bytes(serviceKey, outcome.res.body.byteLength, req.body.byteLength);
+    return outcome.res;
   };
 }
 
-async function connectFor(
+type ServiceHit = Extract<Resolution, { kind: 'service' | 'headless' }>;
+
+function serviceFor(
   mesh: MeshView,
   host: string,
   port: number,
   namespace: string,
-  source: TunnelSource,
-): Promise<[Duplex, string]> {
+): ServiceHit | undefined {
   let hit = mesh.resolve(host, port, namespace);
   // An ExternalName that names another service of the cluster is followed once.
   if (hit?.kind === 'external') hit = mesh.resolve(hit.host, port, namespace);
-  if (!hit || hit.kind === 'external') {
-    throw new MeshOutgoingDeniedError(`http://${host}:${port}`, 'not a service of the cluster');
-  }
-  if (hit.kind === 'service') {
-    const connected = await mesh.connectService(hit.service.key, hit.port.name, source);
-    return [asDuplex(connected.upstream), hit.service.key];
-  }
-  // Headless: straight to one ready endpoint, on the port the URL names.
-  const endpoints = [...hit.service.endpoints.values()].flat();
-  const chosen: MeshEndpoint | undefined = endpoints[0];
-  if (!chosen) throw new Error(`service ${hit.service.key}: no ready endpoints`);
-  const upstream = await mesh.connectEndpoint(hit.service.key, { ...chosen, port }, source);
-  mesh.metrics.opened(hit.service.key);
-  return [asDuplex(upstream), hit.service.key];
+  return hit && hit.kind !== 'external' ? hit : undefined;
 }
 
+/** Headless: straight to one ready endpoint, on the port the URL names. */
+function headlessEndpoint(service: MeshService, port: number): MeshEndpoint {
+  const chosen: MeshEndpoint | undefined = [...service.endpoints.values()].flat()[0];
+  if (!chosen) {
+    throw new MeshConnectError('no-endpoints', `service ${service.key}: no ready endpoints`);
+  }
+  return { ...chosen, port };
+}
+
+/**
+ * One request over a kept or a new connection to `target`. Rejects only when no connection
+ * could be had (so the caller may try another endpoint); a failure after that is the outcome.
+ */
 function exchange(
-  socket: Duplex,
+  pool: OutgoingPool,
+  target: PoolTarget,
   url: URL,
   req: MeshOutgoingRequest,
   bytesMax: number,
   signal: AbortSignal | undefined,
-): Promise<MeshOutgoingResponse> {
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of req.headers) {
@@ -146,20 +176,25 @@ function exchange(
       headers[key] = key in headers ? `${headers[key]}, ${v}` : v;
     }
     headers.host ??= url.host;
-    headers.connection = 'close';
     headers['content-length'] = String(req.body.byteLength);
+    let connected = false;
+    let answered = false;
     const out = http.request({
+      ...pool.requestOptions(target),
+      agent: pool,
       method: req.method,
       path: `${url.pathname}${url.search}`,
       headers,
-      createConnection: () => socket as never,
       ...(signal ? { signal } : {}),
     });
-    out.on('error', (e) => {
-      socket.destroy();
-      reject(e);
-    });
+    out.on('socket', () => (connected = true));
+    const failed = (error: Error) => {
+      if (!connected) reject(error);
+      else resolve({ error, onKeptConnection: out.reusedSocket && !answered });
+    };
+    out.on('error', failed);
     out.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let bytes = 0;
       res.on('data', (c: Buffer) => {
@@ -168,12 +203,13 @@ function exchange(
           res.destroy(new RangeError(`response body: Too long: over ${bytesMax} bytes`));
         } else chunks.push(c);
       });
-      res.on('error', reject);
+      res.on('error', failed);
       res.on('end', () => {
         const raw = res.rawHeaders;
         const pairs: [string, string][] = [];
         for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i].toLowerCase(), raw[i + 1]]);
-        resolve({ status: res.statusCode ?? 502, headers: pairs, body: Buffer.concat(chunks) });
+        const body = Buffer.concat(chunks);
+        resolve({ res: { status: res.statusCode ?? 502, headers: pairs, body } });
       });
     });
     out.end(req.body);

@@ -58,6 +58,16 @@ export class GossipStreamDuplex extends Duplex {
     else this.#stream.onDrain().then(() => cb(), cb);
   }
 
+  // Socket methods node:http's Agent calls on the connections it keeps. A tunnel rides the
+  // libp2p connection, which holds the process open or not on its own.
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
   override _final(cb: (e?: Error | null) => void): void {
     this.#writeEnded = true;
     this.#stream.close().then(() => cb(), cb);
