@@ -11,7 +11,8 @@
  * paths again with a new connection per request (`MESH_BENCH_FRESH_REQUESTS` sequential, then
  * 16 clients): cross-node, each connection opens a libp2p stream (Yamux SYN, multistream-select,
  * the tunnel header and its reply) before a byte of the request passes, so this table is the
- * price of setting a tunnel up, which a wasm pod's outgoing request pays every time.
+ * price of setting a tunnel up, which a wasm pod's outgoing request pays when no kept
+ * connection to its endpoint is idle (bench/mesh-outgoing measures that path).
  *
  * Two layouts, both printed:
  * - two nodes, one CPU each (the targets are judged here): node A (CPU 0) runs the client and
