@@ -29,6 +29,7 @@ import {
   type NetworkGossip,
   type VerifyPeer,
 } from '@wisp/core';
+import { countSocketWrites } from '@wisp/p2p/test-fixtures.ts';
 import { runGossipConformance, type GossipTestNetwork } from '@wisp/testkit';
 import { bytes, Recorder, text, topicA, warmUp } from '@wisp/testkit/gossip-conformance-helpers.ts';
 
@@ -207,6 +208,29 @@ async function revokedIdentity(): Promise<Identity> {
   revoked.add(name);
   return identity(ca, name);
 }
+
+describe('libp2p requests', { timeout: 60_000 }, () => {
+  it('sends a request with its protocol selection: five frames in all, not nine', async () => {
+    const [a, b] = await Promise.all([startNode({ side: 'controlplane' }), startNode()]);
+    try {
+      await connect(a, b);
+      b.handle('/wisp/test/echo/1', (data) => data);
+      const ask = () => a.request(b.peerId, '/wisp/test/echo/1', new Uint8Array(10));
+      for (let i = 0; i < 5; i++) await ask(); // past identify, peer-store and window warm-up
+      await sleep(100);
+      // The request (with the selection, SYN and FIN), the echo with ACK, the answer, its FIN,
+      // the asker's ACK of it: the asker never waits for the echo before asking.
+      const writes = await countSocketWrites(async () => {
+        assert.equal((await ask()).byteLength, 10);
+        await sleep(100); // the closes that follow the answer
+      });
+      // Nine when the asker waits for the echo; one more is room for a keep-alive ping.
+      assert.ok(writes === 5 || writes === 6, `${writes} socket writes for one request`);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
 
 describe('libp2p mDNS', { timeout: 60_000 }, () => {
   it('lets agents at one site find and admit each other with no address given', async () => {

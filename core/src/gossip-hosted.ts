@@ -212,8 +212,10 @@ class HostedGossip implements NetworkGossip {
     const timeoutMs = options.timeoutMs ?? this.#limits.requestTimeoutMs;
     const limit = clockDeadline(this.#c.clock, timeoutMs, options.signal);
     try {
+      // The request goes with the protocol's selection: one round trip to the answer, not two.
+      // A peer without a handler then fails the exchange, not the open (GossipNoHandlerError).
       const stream = await untilAborted(
-        this.#host.openStream(peer, protocol, limit.signal),
+        this.#host.openStream(peer, protocol, limit.signal, { optimistic: true }),
         limit.signal,
       );
       const answer = exchange(stream, peer, protocol, data, this.#limits.requestBytesMax);
