@@ -36,6 +36,8 @@ describe('the outgoing policy over kept connections', () => {
   let server: http.Server;
   let mesh: MeshView;
   let opened = 0;
+  /** Tries per request, as MeshConnector.withEndpoint does: up to three, on rejection. */
+  let attempts = 0;
 
   before(async () => {
     server = await closingOnReuse();
@@ -56,12 +58,23 @@ describe('the outgoing policy over kept connections', () => {
     );
     mesh = {
       resolve: () => ({ kind: 'service', service, port: { name: 'http' } }),
-      withEndpoint: <T>(
+      withEndpoint: async <T>(
         _key: string,
         _port: string,
         _source: unknown,
         attempt: (s: MeshService, e: MeshEndpoint) => Promise<T>,
-      ) => attempt(service, endpoint),
+      ) => {
+        let last: unknown;
+        for (let i = 0; i < 3; i++) {
+          attempts++;
+          try {
+            return await attempt(service, endpoint);
+          } catch (e) {
+            last = e;
+          }
+        }
+        throw last;
+      },
       outgoing: pool,
       state: () => emptyMeshState,
       metrics: new MeshMetrics(),
@@ -112,5 +125,20 @@ describe('the outgoing policy over kept connections', () => {
     await settle();
     await assert.rejects(outgoing(request('POST')), /socket hang up|ECONNRESET/);
     assert.equal(mesh.metrics.snapshot('default/hello')?.errors.get('http'), 1);
+  });
+
+  it('ends a request its caller aborted before it had a connection, trying no other endpoint', async () => {
+    const outgoing = createMeshOutgoingPolicy(mesh, {
+      namespace: 'default',
+      name: 'c',
+      ip: '10.42.1.5',
+    });
+    mesh.outgoing.flush(); // no kept connection: the abort comes while one is being opened
+    const before = attempts;
+    const caller = new AbortController();
+    const asked = outgoing(request('GET'), { signal: caller.signal });
+    caller.abort();
+    await assert.rejects(asked, /abort/i);
+    assert.equal(attempts - before, 1);
   });
 });

@@ -189,8 +189,10 @@ function exchange(
     });
     out.on('socket', () => (connected = true));
     const failed = (error: Error) => {
-      if (!connected) reject(error);
-      else resolve({ error, onKeptConnection: out.reusedSocket && !answered });
+      // Without a connection the endpoint failed, and another may be tried; unless the caller
+      // gave up, which ends the request wherever it was.
+      if (!connected && !signal?.aborted) reject(error);
+      else resolve({ error, onKeptConnection: connected && out.reusedSocket && !answered });
     };
     out.on('error', failed);
     out.on('response', (res) => {

@@ -57,6 +57,7 @@ export class OutgoingPool extends http.Agent {
   readonly #connect: (target: PoolTarget) => Promise<Duplex>;
   readonly #idleMs: number;
   #generation = 0;
+  #destroyed = false;
   readonly #bornIn = new WeakMap<Duplex, number>();
   readonly #idleTimers = new WeakMap<Duplex, TimerHandle>();
 
@@ -88,6 +89,11 @@ export class OutgoingPool extends http.Agent {
     const generation = this.#generation;
     this.#connect((options as PoolRequestOptions).poolTarget).then(
       (socket) => {
+        if (this.#destroyed) {
+          socket.destroy();
+          done(new Error('outgoing connections: closed (the mesh stopped)'), undefined as never);
+          return;
+        }
         this.#bornIn.set(socket, generation);
         // No half-open connections in a pool: the server's end closes ours, and so takes the
         // connection out of the pool instead of leaving it there for the next request.
@@ -123,6 +129,12 @@ export class OutgoingPool extends http.Agent {
     for (const sockets of Object.values(this.freeSockets)) {
       for (const socket of [...(sockets ?? [])]) socket.destroy();
     }
+  }
+
+  /** Closes every connection, and any still being opened once it opens. */
+  override destroy(): void {
+    this.#destroyed = true;
+    super.destroy();
   }
 
   /** Idle connections kept now, for tests and metrics. */
