@@ -172,6 +172,7 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
     await cluster.close();
   });
 
+  const podsOnN2 = [pod('hello-a', 'n2', { app: 'hello' }), pod('hello-b', 'n2', { app: 'hello' })];
   const twoReady = () =>
     helloEndpoints([
       ['10.42.2.2', 'n2', 'hello-a'],
@@ -179,10 +180,6 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
     ]);
 
   it('calls a service by DNS name and ClusterIP from a pod on another node', async () => {
-    const podsOnN2 = [
-      pod('hello-a', 'n2', { app: 'hello' }),
-      pod('hello-b', 'n2', { app: 'hello' }),
-    ];
     await n1.mesh.setDesired(doc(n1, twoReady(), [n2]));
     await n2.mesh.setDesired(doc(n2, twoReady(), [n1], { pods: podsOnN2 }));
     const client = { namespace: 'default', name: 'client', ip: '10.42.1.5', labels: {} };
@@ -220,10 +217,6 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
   });
 
   it('denies a caller whose namespace a NetworkPolicy does not admit', async () => {
-    const podsOnN2 = [
-      pod('hello-a', 'n2', { app: 'hello' }),
-      pod('hello-b', 'n2', { app: 'hello' }),
-    ];
     await n2.mesh.setDesired(
       doc(n2, twoReady(), [n1], { pods: podsOnN2, networkPolicies: [denyTeams] }),
     );
@@ -256,10 +249,6 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
   });
 
   it('keeps a tunnel for the next call, and closes it once a NetworkPolicy there denies the caller', async () => {
-    const podsOnN2 = [
-      pod('hello-a', 'n2', { app: 'hello' }),
-      pod('hello-b', 'n2', { app: 'hello' }),
-    ];
     await n1.mesh.setDesired(doc(n1, twoReady(), [n2]));
     await n2.mesh.setDesired(doc(n2, twoReady(), [n1], { pods: podsOnN2 }));
     const outgoing = createMeshOutgoingPolicy(n1.mesh, {
@@ -291,10 +280,6 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
   });
 
   it('stops sending to an endpoint that turned not-ready, with a bounded failure count', async () => {
-    const podsOnN2 = [
-      pod('hello-a', 'n2', { app: 'hello' }),
-      pod('hello-b', 'n2', { app: 'hello' }),
-    ];
     let failures = 0;
     let ok = 0;
     const seen: string[] = [];

@@ -11,6 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 import nacl from 'tweetnacl';
 import {
   createAgentGossip,
@@ -19,6 +20,7 @@ import {
 } from '@wisp/agent/p2p/libp2p-adapter.ts';
 import { createPeerTrust } from '@wisp/agent/bootstrap/peer-trust.ts';
 import { createMesh, type Mesh, type MeshInit } from '@wisp/agent/mesh/mesh.ts';
+import type { MeshDocument } from '@wisp/agent/mesh/mesh-state.ts';
 import { createPeerBook, type PeerBook } from '@wisp/agent/mesh/peer-book.ts';
 import { splice } from '@wisp/agent/mesh/socket-splice.ts';
 import { podLoopback } from '@wisp/api/net/pod-loopback.ts';
@@ -193,5 +195,63 @@ export async function plainRelay(listen: HostPort, to: HostPort): Promise<PlainR
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The one-backend service the mesh benchmarks call: `bench` in `default`, its pod `b` on n2. */
+export interface BenchService {
+  readonly backendIp: string;
+  readonly backendPort: number;
+  readonly clusterIP: string;
+  /** Set: the service is a NodePort one, on this port. */
+  readonly nodePort?: number;
+}
+
+/** The mesh document of `nodeName` for a `BenchService`, with `peer` its only mesh peer. */
+export function benchDesired(
+  bench: BenchService,
+  nodeName: string,
+  peer: { name: string; peerId: string },
+): MeshDocument {
+  const { backendIp, backendPort, clusterIP, nodePort } = bench;
+  const service: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'bench', namespace: 'default' },
+    spec: {
+      ...(nodePort === undefined ? {} : { type: 'NodePort' }),
+      clusterIP,
+      ports: [{ name: 'http', port: 80, targetPort: backendPort, nodePort, protocol: 'TCP' }],
+    },
+  };
+  const endpoints: Endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'bench', namespace: 'default' },
+    subsets: [
+      {
+        addresses: [
+          {
+            ip: backendIp,
+            nodeName: 'n2',
+            targetRef: { kind: 'Pod', namespace: 'default', name: 'b' },
+          },
+        ],
+        ports: [{ name: 'http', port: backendPort, protocol: 'TCP' }],
+      },
+    ],
+  };
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'b', namespace: 'default' },
+    spec: { nodeName: 'n2', containers: [] },
+  };
+  return {
+    nodeName,
+    pods: [pod],
+    services: [service],
+    endpoints: [endpoints],
+    meshPeers: [{ nodeName: peer.name, peerId: peer.peerId, addresses: [] }],
   };
 }

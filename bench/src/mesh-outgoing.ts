@@ -11,11 +11,15 @@
  *   npm run bench:mesh-outgoing
  */
 import http from 'node:http';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
-import type { MeshDocument } from '@wisp/agent/mesh/mesh-state.ts';
 import { createMeshOutgoingPolicy } from '@wisp/agent/mesh/outgoing-policy.ts';
 import { measureRequests, type LoadSpec, type MeasureResult } from './http-measure.ts';
-import { closeServer, meshCluster, podBackend } from './mesh-nodes.ts';
+import {
+  benchDesired,
+  closeServer,
+  meshCluster,
+  podBackend,
+  type BenchService,
+} from './mesh-nodes.ts';
 
 const backendPort = 18_092;
 const backendIp = '10.42.2.2';
@@ -26,48 +30,7 @@ const load: Omit<LoadSpec, 'name'> = {
   concurrency: [16],
 };
 
-const service: Service = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: 'bench', namespace: 'default' },
-  spec: {
-    clusterIP: '10.43.0.21',
-    ports: [{ name: 'http', port: 80, targetPort: backendPort, protocol: 'TCP' }],
-  },
-};
-const endpoints: Endpoints = {
-  apiVersion: 'v1',
-  kind: 'Endpoints',
-  metadata: { name: 'bench', namespace: 'default' },
-  subsets: [
-    {
-      addresses: [
-        {
-          ip: backendIp,
-          nodeName: 'n2',
-          targetRef: { kind: 'Pod', namespace: 'default', name: 'b' },
-        },
-      ],
-      ports: [{ name: 'http', port: backendPort, protocol: 'TCP' }],
-    },
-  ],
-};
-const pod: Pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'b', namespace: 'default' },
-  spec: { nodeName: 'n2', containers: [] },
-};
-
-function desired(nodeName: string, peer: { name: string; peerId: string }): MeshDocument {
-  return {
-    nodeName,
-    pods: [pod],
-    services: [service],
-    endpoints: [endpoints],
-    meshPeers: [{ nodeName: peer.name, peerId: peer.peerId, addresses: [] }],
-  };
-}
+const bench: BenchService = { backendIp, backendPort, clusterIP: '10.43.0.21' };
 
 function directGet(agent: http.Agent): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -92,8 +55,8 @@ async function main(): Promise<void> {
   try {
     await n1.gossip.dial(n2.gossip.addresses()[0]);
     while (!n1.gossip.peers().includes(n2.gossip.peerId)) await new Promise((r) => setImmediate(r));
-    await n1.mesh.setDesired(desired('n1', { name: 'n2', peerId: n2.gossip.peerId }));
-    await n2.mesh.setDesired(desired('n2', { name: 'n1', peerId: n1.gossip.peerId }));
+    await n1.mesh.setDesired(benchDesired(bench, 'n1', { name: 'n2', peerId: n2.gossip.peerId }));
+    await n2.mesh.setDesired(benchDesired(bench, 'n2', { name: 'n1', peerId: n1.gossip.peerId }));
     const caller = (node: typeof n1, ip: string) => {
       const outgoing = createMeshOutgoingPolicy(node.mesh, { namespace: 'default', name: 'c', ip });
       const req = { method: 'GET', url: 'http://bench/', headers: [], body: new Uint8Array() };

@@ -31,17 +31,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
-import type { MeshDocument } from '@wisp/agent/mesh/mesh-state.ts';
 import { loadOrCreateCa } from '@wisp/controlplane/pki/index.ts';
 import { seededRandom, systemClock } from '@wisp/core';
 import { measureHttp, type MeasureResult, type MeasureSpec } from './http-measure.ts';
 import {
+  benchDesired,
   closeServer,
   issueMeshIdentity,
   meshCluster,
   plainRelay,
   podBackend,
+  type BenchService,
 } from './mesh-nodes.ts';
 import { spawnMeshProcess } from './mesh-process.ts';
 import { percentile } from './stats.ts';
@@ -58,49 +58,9 @@ const rounds = Number(process.env.MESH_BENCH_ROUNDS ?? 3);
 const freshLatencyRequests = Number(process.env.MESH_BENCH_FRESH_REQUESTS ?? 500);
 const freshConcurrency = [16];
 
-const service: Service = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: 'bench', namespace: 'default' },
-  spec: {
-    type: 'NodePort',
-    clusterIP: '10.43.0.20',
-    ports: [{ name: 'http', port: 80, targetPort: backendPort, nodePort, protocol: 'TCP' }],
-  },
-};
-const endpoints: Endpoints = {
-  apiVersion: 'v1',
-  kind: 'Endpoints',
-  metadata: { name: 'bench', namespace: 'default' },
-  subsets: [
-    {
-      addresses: [
-        {
-          ip: backendIp,
-          nodeName: 'n2',
-          targetRef: { kind: 'Pod', namespace: 'default', name: 'b' },
-        },
-      ],
-      ports: [{ name: 'http', port: backendPort, protocol: 'TCP' }],
-    },
-  ],
-};
-const pod: Pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'b', namespace: 'default' },
-  spec: { nodeName: 'n2', containers: [] },
-};
-
-function desired(nodeName: string, peer: { name: string; peerId: string }): MeshDocument {
-  return {
-    nodeName,
-    pods: [pod],
-    services: [service],
-    endpoints: [endpoints],
-    meshPeers: [{ nodeName: peer.name, peerId: peer.peerId, addresses: [] }],
-  };
-}
+const bench: BenchService = { backendIp, backendPort, clusterIP: '10.43.0.20', nodePort };
+const desired = (nodeName: string, peer: { name: string; peerId: string }) =>
+  benchDesired(bench, nodeName, peer);
 
 const paths = {
   direct: { name: 'direct loopback', host: '127.42.2.2', port: backendPort },
