@@ -34,8 +34,9 @@ export async function offerIdentity(
 ): Promise<boolean> {
   const limit = clockDeadline(ctx.clock, ctx.admissionTimeoutMs);
   try {
+    // The certificate goes with the protocol's selection: admission waits one round trip.
     const stream = await untilAborted(
-      host.openStream(peer, identityProtocol, limit.signal),
+      host.openStream(peer, identityProtocol, limit.signal, { optimistic: true }),
       limit.signal,
     );
     await sendAll(stream, encodeFrame(encodeIdentity(ctx.identity.certPem)));
