@@ -143,4 +143,39 @@ describe('OutgoingPool', () => {
     assert.equal(await get(f.pool, target('10.42.2.2')), 'quick');
     assert.equal(f.opened.length, 3);
   });
+
+  it('closes a connection that opens after destroy(), and serves requests made later', async () => {
+    const gate: { open?: () => void } = {};
+    const gated = new OutgoingPool(
+      {},
+      {
+        clock: f.clock,
+        connect: async () => {
+          await new Promise<void>((r) => (gate.open = r));
+          const { port } = f.server.address() as AddressInfo;
+          const socket = net.connect({ host: '127.0.0.1', port });
+          await once(socket, 'connect');
+          f.opened.push(socket);
+          return socket;
+        },
+      },
+    );
+    /** Lets the connection being opened finish opening, once one is. */
+    const release = async (before?: () => void) => {
+      while (!gate.open) await settle();
+      const open = gate.open;
+      delete gate.open;
+      before?.();
+      open();
+    };
+    const early = get(gated, target('10.42.2.2'));
+    await release(() => gated.destroy());
+    await assert.rejects(early, /closed/);
+    await settle();
+    assert.ok(f.opened[0].destroyed, 'the late connection was closed');
+    const later = get(gated, target('10.42.2.2'));
+    await release();
+    assert.equal(await later, 'GET /');
+    gated.destroy();
+  });
 });

@@ -57,7 +57,8 @@ export class OutgoingPool extends http.Agent {
   readonly #connect: (target: PoolTarget) => Promise<Duplex>;
   readonly #idleMs: number;
   #generation = 0;
-  #destroyed = false;
+  /** The last generation `destroy()` ended: connections it was opening close when they open. */
+  #destroyedUpTo = -1;
   readonly #bornIn = new WeakMap<Duplex, number>();
   readonly #idleTimers = new WeakMap<Duplex, TimerHandle>();
 
@@ -89,7 +90,7 @@ export class OutgoingPool extends http.Agent {
     const generation = this.#generation;
     this.#connect((options as PoolRequestOptions).poolTarget).then(
       (socket) => {
-        if (this.#destroyed) {
+        if (generation <= this.#destroyedUpTo) {
           socket.destroy();
           done(new Error('outgoing connections: closed (the mesh stopped)'), undefined as never);
           return;
@@ -131,9 +132,12 @@ export class OutgoingPool extends http.Agent {
     }
   }
 
-  /** Closes every connection, and any still being opened once it opens. */
+  /**
+   * Closes every connection, and any still being opened once it opens. Requests made after
+   * it open new ones (a mesh stopped and started again).
+   */
   override destroy(): void {
-    this.#destroyed = true;
+    this.#destroyedUpTo = this.#generation++;
     super.destroy();
   }
 
