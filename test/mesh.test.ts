@@ -263,19 +263,42 @@ describe('mesh over libp2p', { timeout: 60_000 }, () => {
       body: new Uint8Array(),
     };
     const opened = () => n1.mesh.metrics.snapshot('default/hello')?.connections ?? 0;
+    n1.mesh.outgoing.flush(); // earlier tests' callers keep theirs
     const before = opened();
     const names = [];
     for (let i = 0; i < 6; i++) names.push(Buffer.from((await outgoing(request)).body).toString());
     assert.deepEqual(new Set(names), new Set(['hello-a', 'hello-b']), 'round robin per request');
     assert.equal(opened() - before, 2, 'one tunnel per endpoint, kept for the next calls');
     assert.equal(n1.mesh.outgoing.idleCount(), 2);
-    // Only n2 learns of the policy (it selects n2's pods), so n2 must close the kept tunnels.
+    // A new state that still admits them keeps them; one whose endpoint went not-ready closes.
+    await n1.mesh.setDesired(doc(n1, twoReady(), [n2], { pods: [pod('other', 'n1', {})] }));
+    assert.equal(n1.mesh.outgoing.idleCount(), 2, 'kept across an unrelated change');
+    const onlyB = helloEndpoints(
+      [['10.42.2.3', 'n2', 'hello-b']],
+      [['10.42.2.2', 'n2', 'hello-a']],
+    );
+    await n1.mesh.setDesired(doc(n1, onlyB, [n2]));
+    await eventually(() => n1.mesh.outgoing.idleCount() === 1, 2000, 'hello-a closed');
+    await n1.mesh.setDesired(doc(n1, twoReady(), [n2]));
+    // A caller on n2 keeps local connections to the pods there.
+    n2.mesh.outgoing.flush();
+    const local = createMeshOutgoingPolicy(n2.mesh, {
+      namespace: 'blocked',
+      name: 'local',
+      ip: '10.42.2.8',
+    });
+    assert.equal((await local(request)).status, 200);
+    await eventually(() => n2.mesh.outgoing.idleCount() === 1, 2000, 'a kept local connection');
+    // Only n2 learns of the policy (it selects n2's pods): n2 closes the kept tunnels from n1,
+    // and its own pool the local connection the policy no longer admits.
     await n2.mesh.setDesired(
       doc(n2, twoReady(), [n1], { pods: podsOnN2, networkPolicies: [denyTeams] }),
     );
     // Well within the pool's 4 s idle limit, which would close them too.
     await eventually(() => n1.mesh.outgoing.idleCount() === 0, 2000, 'the kept tunnels closed');
+    await eventually(() => n2.mesh.outgoing.idleCount() === 0, 2000, 'the local one closed');
     await assert.rejects(outgoing(request), (e: { code?: string }) => e.code === 'ERR_FORBIDDEN');
+    await assert.rejects(local(request), (e: { code?: string }) => e.code === 'ERR_FORBIDDEN');
     await n2.mesh.setDesired(doc(n2, twoReady(), [n1], { pods: podsOnN2 }));
   });
 

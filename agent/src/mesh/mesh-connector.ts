@@ -112,18 +112,9 @@ export class MeshConnector {
     source: TunnelSource,
   ): Promise<Upstream> {
     const state = this.#ctx.state();
-    const local = state.localPods.get(endpoint.ip);
-    if (endpoint.nodeName === this.#ctx.nodeName || (!endpoint.nodeName && local)) {
-      if (!local) {
-        throw new MeshConnectError('refused', `pod ${endpoint.ip} is not a ready pod here`);
-      }
-      const pod = source.namespace
-        ? { namespace: source.namespace, labels: source.labels ?? {} }
-        : undefined;
-      const nsLabels = (ns: string) => state.namespaceLabels.get(ns);
-      if (!ingressAllowed(state.policies, local, endpoint.port, { ip: source.ip, pod }, nsLabels)) {
-        throw new MeshConnectError('denied', `${service.key}: denied by NetworkPolicy`);
-      }
+    if (this.#isLocal(state, endpoint)) {
+      const refusal = localRefusal(state, service.key, endpoint, source);
+      if (refusal) throw refusal;
       return this.#ctx.connectLocal(endpoint.ip, endpoint.port, this.#ctx.connectTimeoutMs);
     }
     const header: TunnelHeader = {
@@ -134,6 +125,28 @@ export class MeshConnector {
       source,
     };
     return this.#tunnel(endpoint.nodeName, header);
+  }
+
+  /**
+   * Whether a kept connection to `endpoint` may carry another request under the current state:
+   * the endpoint is still a ready one of the service, and, on this node, NetworkPolicy still
+   * admits the caller (another node re-checks its own tunnels: mesh-inbound.ts).
+   */
+  stillAdmits(serviceKey: string, endpoint: MeshEndpoint, source: TunnelSource): boolean {
+    const state = this.#ctx.state();
+    const [ns, name] = serviceKey.split('/');
+    const ready = [...(state.table.get(ns, name)?.endpoints.values() ?? [])].some((list) =>
+      list.some((e) => e.ip === endpoint.ip && e.nodeName === endpoint.nodeName),
+    );
+    if (!ready) return false;
+    return !this.#isLocal(state, endpoint) || !localRefusal(state, serviceKey, endpoint, source);
+  }
+
+  #isLocal(state: MeshState, endpoint: MeshEndpoint): boolean {
+    return (
+      endpoint.nodeName === this.#ctx.nodeName ||
+      (!endpoint.nodeName && state.localPods.has(endpoint.ip))
+    );
   }
 
   async #tunnel(nodeName: string, header: TunnelHeader): Promise<Tunnel> {
@@ -168,6 +181,25 @@ export class MeshConnector {
       this.#ctx.clock.clearTimeout(timer);
     }
   }
+}
+
+/** Why a connection to `endpoint`, a pod of this node, is refused now, if it is. */
+function localRefusal(
+  state: MeshState,
+  serviceKey: string,
+  endpoint: MeshEndpoint,
+  source: TunnelSource,
+): MeshConnectError | undefined {
+  const local = state.localPods.get(endpoint.ip);
+  if (!local) return new MeshConnectError('refused', `pod ${endpoint.ip} is not a ready pod here`);
+  const pod = source.namespace
+    ? { namespace: source.namespace, labels: source.labels ?? {} }
+    : undefined;
+  const nsLabels = (ns: string) => state.namespaceLabels.get(ns);
+  if (!ingressAllowed(state.policies, local, endpoint.port, { ip: source.ip, pod }, nsLabels)) {
+    return new MeshConnectError('denied', `${serviceKey}: denied by NetworkPolicy`);
+  }
+  return undefined;
 }
 
 /** Connects to a pod's port at its loopback address (`podLoopback`), bounded in time. */

@@ -81,7 +81,7 @@ export interface Mesh extends Startable {
     source: TunnelSource,
     attempt: (service: MeshService, endpoint: MeshEndpoint) => Promise<T>,
   ): Promise<T>;
-  /** Kept connections for pods' outgoing HTTP, forgotten on every new mesh state. */
+  /** Kept connections for pods' outgoing HTTP, dropped when a new mesh state no longer admits. */
   readonly outgoing: OutgoingPool;
   readonly metrics: MeshMetrics;
   metricsText(): string;
@@ -166,8 +166,8 @@ export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
     },
     async setDesired(doc) {
       state = buildMeshState(doc);
-      // Kept connections were opened under the old state: endpoints may have gone not-ready.
-      outgoing.flush();
+      // Kept connections were opened under the old state: keep those it still admits.
+      outgoing.flush((t) => connector.stillAdmits(t.serviceKey, t.endpoint, t.source));
       // And a NetworkPolicy may now deny callers whose tunnels to pods here are open.
       for (const tunnel of inbound) {
         const why = revokedByPolicy(tunnel, inboundContext);

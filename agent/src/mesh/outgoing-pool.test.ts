@@ -144,6 +144,19 @@ describe('OutgoingPool', () => {
     assert.equal(f.opened.length, 3);
   });
 
+  it('flush keeps the connections whose target still passes', async () => {
+    await get(f.pool, target('10.42.2.2'));
+    await get(f.pool, target('10.42.2.3'));
+    await settle();
+    assert.equal(f.pool.idleCount(), 2);
+    f.pool.flush((t) => t.endpoint.ip === '10.42.2.3');
+    await settle();
+    assert.equal(f.pool.idleCount(), 1);
+    assert.ok(f.opened[0].destroyed && !f.opened[1].destroyed);
+    assert.equal(await get(f.pool, target('10.42.2.3')), 'GET /');
+    assert.equal(f.opened.length, 2, 'the kept one carried it');
+  });
+
   it('closes a connection that opens after destroy(), and serves requests made later', async () => {
     const gate: { open?: () => void } = {};
     const gated = new OutgoingPool(

@@ -5,9 +5,10 @@
  * a local pod's socket — instead of opening one. Opening a tunnel costs a Yamux stream, the
  * tunnel header and its reply; reusing one costs nothing.
  *
- * A kept connection is only as good as the mesh state it was opened under (the endpoint's
- * readiness, NetworkPolicy, the caller's labels): `flush()`, called on every new mesh state,
- * closes the idle ones and retires the busy ones when their request ends. An idle connection
+ * A kept connection is only as good as the mesh state it was opened under: `flush(keeps)`,
+ * called on every new mesh state, closes the idle connections whose target no longer passes
+ * (endpoint gone not-ready, NetworkPolicy here now denying) and retires the busy ones when their
+ * request ends; the rest stay. An idle connection
  * is closed after `idleMs`, or a second before the server's own `Keep-Alive: timeout=N`.
  *
  *   const pool = new OutgoingPool({}, { clock, connect: (t) => open(t) });
@@ -59,7 +60,9 @@ export class OutgoingPool extends http.Agent {
   #generation = 0;
   /** The last generation `destroy()` ended: connections it was opening close when they open. */
   #destroyedUpTo = -1;
-  readonly #bornIn = new WeakMap<Duplex, number>();
+  readonly #targets = new WeakMap<Duplex, PoolTarget>();
+  /** Connections that may finish their request but not carry another. */
+  readonly #retired = new WeakSet<Duplex>();
   readonly #idleTimers = new WeakMap<Duplex, TimerHandle>();
 
   constructor(init: OutgoingPoolInit, c: OutgoingPoolComponents) {
@@ -95,7 +98,9 @@ export class OutgoingPool extends http.Agent {
           done(new Error('outgoing connections: closed (the mesh stopped)'), undefined as never);
           return;
         }
-        this.#bornIn.set(socket, generation);
+        this.#targets.set(socket, (options as PoolRequestOptions).poolTarget);
+        // Opened under a mesh state that a flush has since replaced.
+        if (generation !== this.#generation) this.#retired.add(socket);
         // No half-open connections in a pool: the server's end closes ours, and so takes the
         // connection out of the pool instead of leaving it there for the next request.
         socket.once('end', () => socket.end());
@@ -109,7 +114,7 @@ export class OutgoingPool extends http.Agent {
   }
 
   override keepSocketAlive(socket: Duplex): boolean {
-    if (this.#bornIn.get(socket) !== this.#generation) return false;
+    if (this.#retired.has(socket)) return false;
     const idleMs = Math.min(this.#idleMs, serverIdleMs(socket));
     if (idleMs <= 0) return false;
     this.#idleTimers.set(
@@ -124,11 +129,21 @@ export class OutgoingPool extends http.Agent {
     super.reuseSocket(socket as never, request);
   }
 
-  /** Closes every idle connection and keeps none of the busy ones once their request ends. */
-  flush(): void {
+  /**
+   * Applies a new mesh state: connections whose target `keeps` rejects close if idle, or after
+   * their request if busy; connections still being opened carry one request only.
+   */
+  flush(keeps: (target: PoolTarget) => boolean = () => false): void {
     this.#generation++;
+    const kept = (socket: Duplex) => {
+      const target = this.#targets.get(socket);
+      return target !== undefined && keeps(target);
+    };
+    for (const sockets of Object.values(this.sockets)) {
+      for (const socket of sockets ?? []) if (!kept(socket)) this.#retired.add(socket);
+    }
     for (const sockets of Object.values(this.freeSockets)) {
-      for (const socket of [...(sockets ?? [])]) socket.destroy();
+      for (const socket of [...(sockets ?? [])]) if (!kept(socket)) socket.destroy();
     }
   }
 
