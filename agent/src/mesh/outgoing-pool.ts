@@ -8,8 +8,8 @@
  * A kept connection is only as good as the mesh state it was opened under: `flush(keeps)`,
  * called on every new mesh state, closes the idle connections whose target no longer passes
  * (endpoint gone not-ready, NetworkPolicy here now denying) and retires the busy ones when their
- * request ends; the rest stay. An idle connection
- * is closed after `idleMs`, or a second before the server's own `Keep-Alive: timeout=N`.
+ * request ends; the rest stay. An idle connection is closed after `idleMs`, or a second before
+ * the server's own `Keep-Alive: timeout=N`.
  *
  *   const pool = new OutgoingPool({}, { clock, connect: (t) => open(t) });
  *   http.request({ agent: pool, ...pool.requestOptions(target), path, headers });
