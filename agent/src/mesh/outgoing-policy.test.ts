@@ -10,6 +10,7 @@ import { emptyMeshState } from './mesh-state.ts';
 import { createMeshOutgoingPolicy } from './outgoing-policy.ts';
 import { OutgoingPool } from './outgoing-pool.ts';
 import type { MeshEndpoint, MeshService } from './service-table.ts';
+import { settle } from './test-fixtures.ts';
 
 type MeshView = Parameters<typeof createMeshOutgoingPolicy>[0];
 
@@ -94,9 +95,6 @@ describe('the outgoing policy over kept connections', () => {
     headers: [] as [string, string][],
     body: new Uint8Array(),
   });
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-  };
 
   it('sends a GET again on a new connection when a kept one closes under it', async () => {
     const outgoing = createMeshOutgoingPolicy(mesh, {

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FakeClock } from '@wisp/testkit';
 import { OutgoingPool, type PoolTarget } from './outgoing-pool.ts';
+import { settle } from './test-fixtures.ts';
 
 /** A loopback server standing in for a pod, and a pool whose connections all go to it. */
 async function fixture(onRequest?: http.RequestListener) {
@@ -54,16 +55,22 @@ function get(pool: OutgoingPool, to: PoolTarget, path = '/'): Promise<string> {
   });
 }
 
-/** Lets socket events already under way (closes, frees) run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-}
-
 describe('OutgoingPool', () => {
   let f: Awaited<ReturnType<typeof fixture>>;
   beforeEach(async () => {
     f = await fixture();
   });
+  /** The one kept connection is still idle `ms - 1` ms from now, and closed at `ms`. */
+  async function closesIdleAfter(ms: number): Promise<void> {
+    await settle();
+    assert.equal(f.pool.idleCount(), 1);
+    f.clock.advance(ms - 1);
+    await settle();
+    assert.equal(f.pool.idleCount(), 1);
+    f.clock.advance(1);
+    await settle();
+    assert.equal(f.pool.idleCount(), 0);
+  }
   afterEach(async () => {
     f.pool.destroy();
     f.server.closeAllConnections();
@@ -85,27 +92,14 @@ describe('OutgoingPool', () => {
 
   it('closes an idle connection after idleMs', async () => {
     await get(f.pool, target('10.42.2.2'));
-    await settle();
-    assert.equal(f.pool.idleCount(), 1);
-    f.clock.advance(3_999);
-    await settle();
-    assert.equal(f.pool.idleCount(), 1);
-    f.clock.advance(1);
-    await settle();
-    assert.equal(f.pool.idleCount(), 0);
+    await closesIdleAfter(4_000);
     assert.ok(f.opened[0].destroyed);
   });
 
   it("closes it a second before the server's own Keep-Alive timeout when that is sooner", async () => {
     f.server.keepAliveTimeout = 3_000; // answers carry `Keep-Alive: timeout=3`
     await get(f.pool, target('10.42.2.2'));
-    await settle();
-    f.clock.advance(1_999);
-    await settle();
-    assert.equal(f.pool.idleCount(), 1);
-    f.clock.advance(1);
-    await settle();
-    assert.equal(f.pool.idleCount(), 0);
+    await closesIdleAfter(2_000);
   });
 
   it('drops a kept connection the server ended, so the next request opens another', async () => {

@@ -1,4 +1,4 @@
-/** Services, endpoints and pods for the mesh's unit tests. */
+/** Services, endpoints and pods for the mesh's unit tests, and a wait for socket events. */
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 
 export function service(name: string, spec: Service['spec'], namespace = 'default'): Service {
@@ -46,4 +46,9 @@ export function pod(
       containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }],
     },
   };
+}
+
+/** Lets socket events already under way (ends, closes, frees) run: a few event-loop turns. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
