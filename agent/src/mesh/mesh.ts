@@ -17,7 +17,6 @@ import {
   connectPodLoopback,
   MeshConnector,
   type ConnectLocal,
-  type Connected,
   type MeshGossip,
 } from './mesh-connector.ts';
 import {
@@ -29,7 +28,7 @@ import {
 import { OutgoingPool } from './outgoing-pool.ts';
 import { MeshMetrics, meshMetricsText } from './mesh-metrics.ts';
 import { meshProtocol, type TunnelSource } from './mesh-protocol.ts';
-import { asDuplex, type Upstream } from './tunnel.ts';
+import { asDuplex } from './tunnel.ts';
 import { buildMeshState, emptyMeshState, type MeshDocument, type MeshState } from './mesh-state.ts';
 import { NodePortListeners } from './node-port-listeners.ts';
 import type { PeerBook } from './peer-book.ts';
@@ -67,13 +66,6 @@ export interface Mesh extends Startable {
   setDesired(doc: MeshDocument): Promise<void>;
   state(): MeshState;
   resolve(host: string, port: number, namespace: string): Resolution | undefined;
-  /** A connection to a ready endpoint of a service port (retrying others on failure). */
-  connectService(serviceKey: string, portName: string, source: TunnelSource): Promise<Connected>;
-  connectEndpoint(
-    serviceKey: string,
-    endpoint: MeshEndpoint,
-    source: TunnelSource,
-  ): Promise<Upstream>;
   /** `attempt` with a ready endpoint of a service port, then others on failure (connector). */
   withEndpoint<T>(
     serviceKey: string,
@@ -180,9 +172,6 @@ export function createMesh(init: MeshInit, c: MeshComponents): Mesh {
     },
     state: () => state,
     resolve: (host, port, namespace) => state.table.resolve(host, port, namespace),
-    connectService: (key, portName, source) => connector.connectService(key, portName, source),
-    connectEndpoint: (key, endpoint, source) =>
-      connector.connectEndpoint({ key }, endpoint, source),
     withEndpoint: (key, portName, source, attempt) =>
       connector.withEndpoint(key, portName, source, attempt),
     metricsText: () => meshMetricsText(metrics),
